@@ -1,0 +1,87 @@
+package com.clinikobridge.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The command-line grammar of CLI.md, parsed by picocli. These classes only hold options;
+ * {@link BridgeCommands} carries the commands out.
+ */
+@Command(name = "cliniko-bridge", mixinStandardHelpOptions = true, version = "cliniko-bridge 0.1",
+		description = "Moves a clinic's data from Cliniko into HubSpot CRM, restartable and idempotent.",
+		subcommands = { BridgeCommandLine.Migrate.class, BridgeCommandLine.Restart.class,
+				BridgeCommandLine.Status.class, BridgeCommandLine.Plan.class, BridgeCommandLine.Schema.class,
+				BridgeCommandLine.Sync.class, BridgeCommandLine.Rollback.class, BridgeCommandLine.Reconcile.class })
+final class BridgeCommandLine {
+
+	@Command(name = "migrate", mixinStandardHelpOptions = true,
+			description = "Run the main job: Cliniko (API or CSV exports) → HubSpot.")
+	static final class Migrate {
+
+		@Option(names = "--source", required = true, paramLabel = "<api | csv:DIR>",
+				description = "api (Cliniko REST API) or csv:DIR (a folder of Cliniko CSV exports)")
+		String source;
+
+		@Option(names = "--dry-run", description = "Write nothing to HubSpot; report what would be written.")
+		boolean dryRun;
+
+		@Option(names = "--sample", paramLabel = "N", description = "Not available in this version.")
+		Integer sample;
+
+		@Option(names = "--objects", split = ",", paramLabel = "a,b,...",
+				description = "Not available in this version: every object is migrated.")
+		java.util.List<String> objects;
+	}
+
+	@Command(name = "restart", mixinStandardHelpOptions = true,
+			description = "Resume a failed or stopped run after its last committed chunk.")
+	static final class Restart {
+
+		@Parameters(index = "0", paramLabel = "<run-id>", description = "the run to resume (see status)")
+		String runId;
+	}
+
+	@Command(name = "status", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+	static final class Status {
+
+	}
+
+	@Command(name = "plan", description = "Not available in this version.")
+	static final class Plan {
+
+		@Option(names = "--source")
+		String source;
+	}
+
+	@Command(name = "schema", description = "Not available in this version.")
+	static final class Schema {
+
+		@Option(names = "--apply")
+		boolean apply;
+	}
+
+	@Command(name = "sync", description = "Not available in this version.")
+	static final class Sync {
+
+		@Option(names = "--since")
+		String since;
+	}
+
+	@Command(name = "rollback", description = "Not available in this version.")
+	static final class Rollback {
+
+		@Parameters(index = "0", arity = "0..1")
+		String runId;
+
+		@Option(names = "--dry-run")
+		boolean dryRun;
+	}
+
+	@Command(name = "reconcile", description = "Not available in this version.")
+	static final class Reconcile {
+
+		@Parameters(index = "0", arity = "0..1")
+		String runId;
+	}
+}

@@ -1,0 +1,111 @@
+package com.clinikobridge.cli;
+
+import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+import com.clinikobridge.job.ConfigurationException;
+import com.clinikobridge.job.RunLauncher;
+import com.clinikobridge.ledger.RunStore.Run;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Parses a command line (CLI.md) and carries it out. Exit codes: 0 completed, 1 failed or
+ * stopped (restartable), 2 usage or configuration error (the message names the option or
+ * setting), 3 completed with rejected records.
+ */
+@Component
+public class BridgeCommands {
+
+	public static final int OK = 0;
+
+	public static final int FAILED = 1;
+
+	public static final int USAGE = 2;
+
+	public static final int REJECTED = 3;
+
+	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+		.withZone(ZoneOffset.UTC);
+
+	private final RunLauncher launcher;
+
+	public BridgeCommands(RunLauncher launcher) {
+		this.launcher = launcher;
+	}
+
+	/** A parsed command line, or the exit code when parsing already settled it (help, usage error). */
+	public record Parsed(ParseResult result, Integer exitCode) {
+	}
+
+	/** Parses without starting anything, so a bad option fails fast. */
+	public static Parsed parse(String[] args, PrintStream out, PrintStream err) {
+		CommandLine cli = new CommandLine(new BridgeCommandLine());
+		try {
+			ParseResult result = cli.parseArgs(args);
+			if (CommandLine.printHelpIfRequested(result)) {
+				return new Parsed(result, OK);
+			}
+			if (!result.hasSubcommand()) {
+				err.println("A command is required.");
+				cli.usage(err);
+				return new Parsed(result, USAGE);
+			}
+			return new Parsed(result, null);
+		}
+		catch (ParameterException ex) {
+			err.println(ex.getMessage());
+			err.println("See: cliniko-bridge " + (ex.getCommandLine() == cli ? "" : ex.getCommandLine().getCommandName() + " ")
+					+ "--help");
+			return new Parsed(null, USAGE);
+		}
+	}
+
+	/** Parses and runs a command line; {@code overrides} take precedence over the environment. */
+	public int execute(String[] args, Map<String, String> overrides, PrintStream out, PrintStream err) {
+		Parsed parsed = parse(args, out, err);
+		return parsed.exitCode() != null ? parsed.exitCode() : execute(parsed.result(), overrides, out, err);
+	}
+
+	int execute(ParseResult result, Map<String, String> overrides, PrintStream out, PrintStream err) {
+		ParseResult sub = result.subcommand();
+		Object command = sub.commandSpec().userObject();
+		try {
+			if (command instanceof BridgeCommandLine.Migrate m) {
+				if (m.sample != null) {
+					throw new ConfigurationException("--sample is not available in this version");
+				}
+				if (m.objects != null) {
+					throw new ConfigurationException("--objects is not available in this version");
+				}
+				return launcher.migrate(m.source, m.dryRun, overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Restart r) {
+				return launcher.restart(r.runId, overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Status) {
+				for (Run run : launcher.runs()) {
+					out.printf("%s  %-9s %-9s %-8s %s%s  %s%n", run.runId(), run.command(), run.status(),
+							run.exitCode() == null ? "-" : "exit " + run.exitCode(), TIME.format(run.startedAt()),
+							run.dryRun() ? "  dry-run" : "", run.source());
+				}
+				return OK;
+			}
+			err.println("'" + sub.commandSpec().name() + "' is not available in this version of cliniko-bridge.");
+			return USAGE;
+		}
+		catch (ConfigurationException ex) {
+			err.println("Configuration error: " + ex.getMessage());
+			return USAGE;
+		}
+		catch (Exception ex) {
+			err.println("The run failed: " + ex.getMessage());
+			return FAILED;
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package com.clinikobridge.cliniko;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.clinikobridge.http.ApiStats;
+import com.clinikobridge.http.ApiUnavailableException;
+import com.clinikobridge.http.HttpReply;
+import com.clinikobridge.http.RateLimit;
+import com.clinikobridge.http.ResilientHttp;
+import com.clinikobridge.http.RetryBudget;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpMethod;
+
+/**
+ * Read-only client of the Cliniko REST API (Cliniko 2025 OpenAPI; DIGEST §1–2): HTTP Basic
+ * with the API key as user name and an empty password, a {@code Name (email)} User-Agent, JSON
+ * only. Paced at 200 requests per minute by default; a 429 waits until
+ * {@code X-RateLimit-Reset} (epoch seconds); 5xx and timeouts back off and retry.
+ */
+public final class ClinikoClient {
+
+	private static final Pattern SHARD = Pattern.compile("^\\w{2}\\d{1,2}$");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final ResilientHttp http;
+
+	/**
+	 * @param apiKey the Cliniko API key (never logged)
+	 * @param baseUrl {@code https://api.<shard>.cliniko.com/v1} or an override
+	 */
+	public ClinikoClient(String apiKey, String baseUrl, String userAgent, RateLimit rateLimit, RetryBudget budget,
+			Duration timeout) {
+		String basic = Base64.getEncoder().encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
+		this.http = new ResilientHttp("Cliniko", baseUrl, b -> b.defaultHeader("Authorization", "Basic " + basic)
+			.defaultHeader("User-Agent", userAgent), rateLimit, budget, ClinikoClient::waitForReset, timeout);
+	}
+
+	/**
+	 * The API base URL for a key: the shard is the suffix after the key's last {@code -}
+	 * ({@code au1} when there is none).
+	 * @throws IllegalArgumentException when the suffix is not a shard name like {@code au2}
+	 */
+	public static String baseUrlForKey(String apiKey) {
+		int dash = apiKey.lastIndexOf('-');
+		String shard = dash < 0 ? "au1" : apiKey.substring(dash + 1);
+		if (!SHARD.matcher(shard).matches()) {
+			throw new IllegalArgumentException("the API key's shard suffix '-" + shard
+					+ "' is not a Cliniko shard (expected e.g. -au1, -uk2)");
+		}
+		return "https://api." + shard + ".cliniko.com/v1";
+	}
+
+	static Optional<Duration> waitForReset(HttpReply reply) {
+		String reset = reply.header("X-RateLimit-Reset");
+		if (reset != null) {
+			try {
+				long epochSeconds = Long.parseLong(reset.trim());
+				Duration wait = Duration.between(Instant.now(), Instant.ofEpochSecond(epochSeconds));
+				return Optional.of(wait.isNegative() ? Duration.ofMillis(50) : wait.plusMillis(50));
+			}
+			catch (NumberFormatException ex) {
+				// fall through to a default wait
+			}
+		}
+		return Optional.of(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * GETs a path (relative to the base URL) or an absolute URL such as {@code links.next}.
+	 * @throws ApiUnavailableException when Cliniko keeps failing, or answers 4xx
+	 */
+	public JsonNode get(String pathOrUrl) {
+		HttpReply reply = http.send(HttpMethod.GET, pathOrUrl, null);
+		if (!reply.ok()) {
+			String hint = switch (reply.status()) {
+				case 401 -> " (check CLINIKO_API_KEY)";
+				case 403 -> " (check the key's permissions and CLINIKO_USER_AGENT)";
+				default -> "";
+			};
+			throw new ApiUnavailableException("Cliniko answered " + reply.status() + " to GET "
+					+ pathOrUrl.replaceFirst("^https?://[^/]+", "").replaceFirst("\\?.*$", "") + hint);
+		}
+		return JSON.readTree(reply.body());
+	}
+
+	public ApiStats stats() {
+		return http.stats();
+	}
+}

@@ -1,0 +1,96 @@
+package com.clinikobridge.cliniko;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The small reference lists of a Cliniko account, read once per run through the API:
+ * practitioners (active and inactive, each with its user's email), appointment types and
+ * businesses. Used to name things on appointments and to resolve owners.
+ */
+public final class ClinikoDirectory {
+
+	private final Map<Long, ClinikoPractitioner> practitioners = new HashMap<>();
+
+	private final Map<Long, String> appointmentTypes = new HashMap<>();
+
+	private final Map<Long, String> businesses = new HashMap<>();
+
+	private ClinikoDirectory() {
+	}
+
+	/** An empty directory (CSV sources carry names on each row). */
+	public static ClinikoDirectory empty() {
+		return new ClinikoDirectory();
+	}
+
+	/**
+	 * Loads the lists: {@code /practitioners}, {@code /practitioners/inactive}, each
+	 * practitioner's {@code /users/{id}}, {@code /appointment_types} and {@code /businesses}
+	 * (archived ones included).
+	 */
+	public static ClinikoDirectory load(ClinikoClient client) {
+		ClinikoDirectory directory = new ClinikoDirectory();
+		List<JsonNode> practitionerNodes = new ArrayList<>();
+		eachRecord(client, "/practitioners?per_page=100", "practitioners", practitionerNodes::add);
+		eachRecord(client, "/practitioners/inactive?per_page=100", "practitioners", practitionerNodes::add);
+		for (JsonNode p : practitionerNodes) {
+			Long id = ClinikoJson.id(p, "id");
+			if (id == null || directory.practitioners.containsKey(id)) {
+				continue;
+			}
+			String email = null;
+			Long userId = ClinikoJson.linkedId(p, "user");
+			if (userId != null) {
+				email = ClinikoJson.text(client.get("/users/" + userId), "email");
+			}
+			Boolean active = ClinikoJson.bool(p, "active");
+			String display = ClinikoJson.text(p, "display_name");
+			String first = ClinikoJson.text(p, "first_name");
+			String last = ClinikoJson.text(p, "last_name");
+			if (display == null) {
+				display = ((first == null ? "" : first) + " " + (last == null ? "" : last)).strip();
+			}
+			directory.practitioners.put(id,
+					new ClinikoPractitioner(id, display, first, last, email, active == null || active));
+		}
+		eachRecord(client, "/appointment_types?per_page=100&q%5B%5D=archived_at:*", "appointment_types",
+				t -> directory.appointmentTypes.put(ClinikoJson.id(t, "id"), ClinikoJson.text(t, "name")));
+		eachRecord(client, "/businesses?per_page=100&q%5B%5D=archived_at:*", "businesses", b -> {
+			String name = ClinikoJson.text(b, "business_name");
+			directory.businesses.put(ClinikoJson.id(b, "id"), name != null ? name : ClinikoJson.text(b, "display_name"));
+		});
+		return directory;
+	}
+
+	private static void eachRecord(ClinikoClient client, String firstPage, String key, Consumer<JsonNode> consumer) {
+		String next = firstPage;
+		while (next != null) {
+			JsonNode page = client.get(next);
+			page.path(key).forEach(consumer);
+			next = ClinikoJson.text(page.path("links"), "next");
+		}
+	}
+
+	public List<ClinikoPractitioner> practitioners() {
+		return List.copyOf(practitioners.values());
+	}
+
+	String practitionerName(Long id) {
+		ClinikoPractitioner p = id == null ? null : practitioners.get(id);
+		return p == null ? null : p.displayName();
+	}
+
+	String appointmentTypeName(Long id) {
+		return id == null ? null : appointmentTypes.get(id);
+	}
+
+	String businessName(Long id) {
+		return id == null ? null : businesses.get(id);
+	}
+}

@@ -1,0 +1,145 @@
+package com.clinikobridge.http;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Sends requests to one API through Spring's {@link RestClient}, paced by a shared
+ * {@link RateLimit}, and retries what is worth retrying: 429 after the wait the API asks for
+ * (decided by the API-specific {@code throttleWait}), 408, 423, 477 and 5xx answers and I/O
+ * errors with exponential backoff. Other answers are returned to the caller as they are.
+ * Logs carry the API name, method, path, status and attempt only: never bodies or credentials.
+ */
+public final class ResilientHttp {
+
+	private static final Logger log = LoggerFactory.getLogger(ResilientHttp.class);
+
+	private final String api;
+
+	private final RestClient client;
+
+	private final RateLimit rateLimit;
+
+	private final RetryBudget budget;
+
+	private final Function<HttpReply, Optional<Duration>> throttleWait;
+
+	private final ApiStats stats = new ApiStats();
+
+	/**
+	 * @param api a name for logs and errors ("Cliniko", "HubSpot")
+	 * @param baseUrl base URL that relative paths are resolved against
+	 * @param configurer adds default headers (auth, user agent) to the builder
+	 * @param throttleWait for a 429 answer: how long to wait before retrying, or empty to give up
+	 */
+	public ResilientHttp(String api, String baseUrl, java.util.function.Consumer<RestClient.Builder> configurer,
+			RateLimit rateLimit, RetryBudget budget, Function<HttpReply, Optional<Duration>> throttleWait,
+			Duration timeout) {
+		this.api = api;
+		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
+				HttpClient.newBuilder().connectTimeout(timeout).build());
+		factory.setReadTimeout(timeout);
+		RestClient.Builder builder = RestClient.builder()
+			.baseUrl(baseUrl)
+			.requestFactory(factory)
+			.defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE);
+		configurer.accept(builder);
+		this.client = builder.build();
+		this.rateLimit = rateLimit;
+		this.budget = budget;
+		this.throttleWait = throttleWait;
+	}
+
+	public ApiStats stats() {
+		return stats;
+	}
+
+	/**
+	 * Sends a request and returns the first answer that is not retried.
+	 * @param pathOrUrl a path relative to the base URL, or an absolute URL (e.g. a next-page link)
+	 * @param jsonBody request body, or null
+	 * @throws ApiUnavailableException when the retry budget is spent or a 429 is not to be retried
+	 */
+	public HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody) {
+		String path = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl).getPath() : pathOrUrl;
+		for (int attempt = 1;; attempt++) {
+			rateLimit.acquire();
+			stats.request();
+			HttpReply reply;
+			Duration wait;
+			String problem;
+			try {
+				reply = exchange(method, pathOrUrl, jsonBody);
+			}
+			catch (ResourceAccessException ex) {
+				reply = null;
+			}
+			if (reply == null) {
+				problem = "I/O error or timeout";
+				wait = budget.backoff(attempt);
+			}
+			else if (reply.status() == 429) {
+				stats.throttle();
+				Optional<Duration> asked = throttleWait.apply(reply);
+				if (asked.isEmpty()) {
+					throw new ApiUnavailableException(api + " refused " + method + " " + path
+							+ " with 429 and no retry is possible (" + reply.status() + ")");
+				}
+				problem = "429";
+				wait = asked.get().compareTo(budget.maxThrottleWait()) > 0 ? budget.maxThrottleWait() : asked.get();
+			}
+			else if (reply.status() >= 500 || reply.status() == 408 || reply.status() == 423
+					|| reply.status() == 477) {
+				problem = String.valueOf(reply.status());
+				wait = budget.backoff(attempt);
+			}
+			else {
+				return reply;
+			}
+			if (attempt >= budget.maxAttempts()) {
+				throw new ApiUnavailableException(api + " " + method + " " + path + " failed after " + attempt
+						+ " attempts (last: " + problem + ")");
+			}
+			stats.retry();
+			log.debug("{} {} {} answered {}; retry {} in {} ms", api, method, path, problem, attempt,
+					wait.toMillis());
+			sleep(wait);
+		}
+	}
+
+	private HttpReply exchange(HttpMethod method, String pathOrUrl, String jsonBody) {
+		RestClient.RequestBodySpec spec = pathOrUrl.startsWith("http")
+				? client.method(method).uri(URI.create(pathOrUrl)) : client.method(method).uri(pathOrUrl);
+		if (jsonBody != null) {
+			spec = spec.contentType(MediaType.APPLICATION_JSON).body(jsonBody);
+		}
+		return spec.exchange((request, response) -> {
+			byte[] bytes = response.getBody().readAllBytes();
+			return new HttpReply(response.getStatusCode().value(), response.getHeaders(),
+					new String(bytes, StandardCharsets.UTF_8));
+		}, true);
+	}
+
+	private static void sleep(Duration wait) {
+		try {
+			Thread.sleep(Math.max(0, wait.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ApiUnavailableException("Interrupted while backing off", ex);
+		}
+	}
+}

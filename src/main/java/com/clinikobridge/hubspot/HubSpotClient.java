@@ -1,0 +1,296 @@
+package com.clinikobridge.hubspot;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.clinikobridge.http.ApiStats;
+import com.clinikobridge.http.HttpReply;
+import com.clinikobridge.http.RateLimit;
+import com.clinikobridge.http.ResilientHttp;
+import com.clinikobridge.http.RetryBudget;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.http.HttpMethod;
+
+/**
+ * Thin HubSpot CRM client (HubSpot DIGEST §1–10): bearer token, path versions from
+ * {@link HubSpotPaths}, parsed error bodies, a shared client-side rate limit (100 requests per
+ * 10 s by default), 429 backoff by {@code policyName} ({@code TEN_SECONDLY_ROLLING} waits out
+ * the window, {@code SECONDLY} 1 s, {@code DAILY} gives up so the run stops restartable),
+ * {@code Retry-After} honoured, and 5xx/423/477 retried.
+ */
+public final class HubSpotClient {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final ResilientHttp http;
+
+	private final HubSpotPaths paths;
+
+	/**
+	 * @param token private app or service key token (never logged)
+	 * @param window the rate-limit window; a TEN_SECONDLY_ROLLING 429 waits this long
+	 */
+	public HubSpotClient(String token, String baseUrl, HubSpotPaths paths, int requestsPerWindow, Duration window,
+			RetryBudget budget, Duration timeout) {
+		this.paths = paths;
+		this.http = new ResilientHttp("HubSpot", baseUrl, b -> b.defaultHeader("Authorization", "Bearer " + token),
+				new RateLimit(requestsPerWindow, window), budget, reply -> throttleWait(reply, window), timeout);
+	}
+
+	static Optional<Duration> throttleWait(HttpReply reply, Duration window) {
+		String retryAfter = reply.header("Retry-After");
+		if (retryAfter != null && retryAfter.trim().matches("\\d+")) {
+			return Optional.of(Duration.ofSeconds(Long.parseLong(retryAfter.trim())));
+		}
+		String policy = "";
+		String message = "";
+		try {
+			JsonNode body = JSON.readTree(reply.body());
+			policy = body.path("policyName").asString("");
+			message = body.path("message").asString("");
+		}
+		catch (RuntimeException ex) {
+			// not JSON: treat as the ten-secondly limit
+		}
+		if (policy.equals("DAILY") || message.contains("daily limit")) {
+			return Optional.empty();
+		}
+		if (policy.equals("SECONDLY") || message.contains("secondly limit.")) {
+			return Optional.of(Duration.ofSeconds(1));
+		}
+		return Optional.of(window);
+	}
+
+	public ApiStats stats() {
+		return http.stats();
+	}
+
+	public HubSpotPaths paths() {
+		return paths;
+	}
+
+	/** Sends a request and returns the parsed JSON body of a 2xx answer (an empty object for 204). */
+	JsonNode call(HttpMethod method, String path, JsonNode body) {
+		HttpReply reply = http.send(method, path, body == null ? null : JSON.writeValueAsString(body));
+		if (!reply.ok()) {
+			throw error(reply);
+		}
+		return reply.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(reply.body());
+	}
+
+	static HubSpotException error(HttpReply reply) {
+		String category = null;
+		String message = reply.body();
+		try {
+			JsonNode body = JSON.readTree(reply.body());
+			category = body.path("category").asString(null);
+			message = body.path("message").asString(reply.body());
+			String correlation = body.path("correlationId").asString(null);
+			if (correlation != null) {
+				message = message + " (correlationId " + correlation + ")";
+			}
+		}
+		catch (RuntimeException ex) {
+			// keep the raw text
+		}
+		String hint = reply.status() == 401 ? " (check HUBSPOT_ACCESS_TOKEN)"
+				: reply.status() == 403 ? " (the token lacks a scope)" : "";
+		return new HubSpotException(reply.status(), category, message + hint);
+	}
+
+	/** An owner: id for {@code hubspot_owner_id}, email, first and last name. */
+	public record Owner(String id, String email, String firstName, String lastName) {
+	}
+
+	/** All owners, following {@code paging.next.after}. */
+	public List<Owner> owners() {
+		List<Owner> owners = new ArrayList<>();
+		String after = null;
+		do {
+			JsonNode page = call(HttpMethod.GET,
+					paths.owners() + "?limit=100&archived=false" + (after == null ? "" : "&after=" + after), null);
+			for (JsonNode o : page.path("results")) {
+				owners.add(new Owner(o.path("id").asString(), o.path("email").asString(null),
+						o.path("firstName").asString(null), o.path("lastName").asString(null)));
+			}
+			after = page.path("paging").path("next").path("after").asString(null);
+		}
+		while (after != null && !after.isEmpty());
+		return owners;
+	}
+
+	/** The property definitions of an object type, by name. */
+	public Map<String, JsonNode> properties(String objectType) {
+		Map<String, JsonNode> byName = new HashMap<>();
+		for (JsonNode p : call(HttpMethod.GET, paths.properties(objectType), null).path("results")) {
+			byName.put(p.path("name").asString(), p);
+		}
+		return byName;
+	}
+
+	/** Names of the property groups of an object type. */
+	public List<String> propertyGroups(String objectType) {
+		List<String> names = new ArrayList<>();
+		for (JsonNode g : call(HttpMethod.GET, paths.propertyGroups(objectType), null).path("results")) {
+			names.add(g.path("name").asString());
+		}
+		return names;
+	}
+
+	void createPropertyGroup(String objectType, String name, String label) {
+		ObjectNode body = JSON.createObjectNode().put("name", name).put("label", label).put("displayOrder", -1);
+		createTolerateConflict(paths.propertyGroups(objectType), body);
+	}
+
+	void createProperty(String objectType, ObjectNode definition) {
+		createTolerateConflict(paths.properties(objectType), definition);
+	}
+
+	private void createTolerateConflict(String path, ObjectNode body) {
+		try {
+			call(HttpMethod.POST, path, body);
+		}
+		catch (HubSpotException ex) {
+			if (ex.status() != 409) {
+				throw ex;
+			}
+		}
+	}
+
+	/** Deal (or other) pipelines with their stages. */
+	public List<JsonNode> pipelines(String objectType) {
+		List<JsonNode> list = new ArrayList<>();
+		call(HttpMethod.GET, paths.pipelines(objectType), null).path("results").forEach(list::add);
+		return list;
+	}
+
+	JsonNode createPipeline(String objectType, ObjectNode body) {
+		return call(HttpMethod.POST, paths.pipelines(objectType), body);
+	}
+
+	/** What HubSpot did with one upsert input: its record id, whether it was new, and when created. */
+	public record Written(String hubspotId, boolean isNew, Instant createdAt) {
+	}
+
+	/** Result of an upsert: written inputs and refused inputs (with HubSpot's message), by source key. */
+	public record UpsertOutcome(Map<String, Written> written, Map<String, String> refused) {
+	}
+
+	/**
+	 * Upserts records on a unique ID property ({@code batch/upsert}, ≤ 100 per call). A 207 is
+	 * handled record by record; a whole-batch 400 or 409 (one conflicting record fails the batch)
+	 * is bisected until the refused records are isolated, so the rest still lands.
+	 * @param inputs source key (the idProperty value) → properties
+	 */
+	public UpsertOutcome upsert(String objectType, String idProperty, Map<String, Map<String, String>> inputs) {
+		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
+		List<String> keys = new ArrayList<>(inputs.keySet());
+		for (int from = 0; from < keys.size(); from += 100) {
+			upsertBisecting(objectType, idProperty, keys.subList(from, Math.min(keys.size(), from + 100)), inputs,
+					outcome);
+		}
+		return outcome;
+	}
+
+	private void upsertBisecting(String objectType, String idProperty, List<String> keys,
+			Map<String, Map<String, String>> inputs, UpsertOutcome outcome) {
+		ObjectNode body = JSON.createObjectNode();
+		ArrayNode array = body.putArray("inputs");
+		for (String key : keys) {
+			ObjectNode input = array.addObject();
+			input.put("id", key).put("idProperty", idProperty).put("objectWriteTraceId", key);
+			ObjectNode props = input.putObject("properties");
+			inputs.get(key).forEach(props::put);
+		}
+		HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "upsert"), JSON.writeValueAsString(body));
+		if (reply.status() == 400 || reply.status() == 409) {
+			if (keys.size() == 1) {
+				outcome.refused().put(keys.get(0), error(reply).getMessage());
+				return;
+			}
+			int half = keys.size() / 2;
+			upsertBisecting(objectType, idProperty, keys.subList(0, half), inputs, outcome);
+			upsertBisecting(objectType, idProperty, keys.subList(half, keys.size()), inputs, outcome);
+			return;
+		}
+		if (!reply.ok()) {
+			throw error(reply);
+		}
+		JsonNode result = JSON.readTree(reply.body());
+		List<String> open = new ArrayList<>(keys);
+		for (JsonNode r : result.path("results")) {
+			String key = r.path("properties").path(idProperty).asString(null);
+			if (key == null || !open.contains(key)) {
+				continue;
+			}
+			open.remove(key);
+			String created = r.path("createdAt").asString(null);
+			outcome.written().put(key, new Written(r.path("id").asString(), r.path("new").asBoolean(false),
+					created == null ? null : Instant.parse(created)));
+		}
+		for (JsonNode e : result.path("errors")) {
+			String key = firstOf(e.path("context").path("objectWriteTraceId"));
+			if (key == null) {
+				key = firstOf(e.path("context").path("ids"));
+			}
+			if (key == null && open.size() == 1) {
+				key = open.get(0);
+			}
+			if (key != null && open.remove(key)) {
+				outcome.refused().put(key, e.path("message").asString("refused by HubSpot"));
+			}
+		}
+		for (String key : open) {
+			outcome.refused().put(key, "HubSpot returned no result for this record");
+		}
+	}
+
+	private static String firstOf(JsonNode array) {
+		return array.isArray() && !array.isEmpty() ? array.get(0).asString() : null;
+	}
+
+	/** One association to create: HubSpot record ids and the HUBSPOT_DEFINED type id. */
+	public record Association(String fromId, String toId, int typeId) {
+	}
+
+	/**
+	 * Creates associations with the v4 batch endpoint (≤ 100 per call). Creating an existing
+	 * association again is harmless.
+	 * @return a message per association HubSpot refused
+	 */
+	public List<String> associate(String fromType, String toType, List<Association> associations) {
+		List<String> refused = new ArrayList<>();
+		for (int from = 0; from < associations.size(); from += 100) {
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode array = body.putArray("inputs");
+			for (Association a : associations.subList(from, Math.min(associations.size(), from + 100))) {
+				ObjectNode input = array.addObject();
+				input.putObject("from").put("id", a.fromId());
+				input.putObject("to").put("id", a.toId());
+				input.putArray("types")
+					.addObject()
+					.put("associationCategory", "HUBSPOT_DEFINED")
+					.put("associationTypeId", a.typeId());
+			}
+			HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatchCreate(fromType, toType),
+					JSON.writeValueAsString(body));
+			if (!reply.ok()) {
+				throw error(reply);
+			}
+			for (JsonNode e : JSON.readTree(reply.body()).path("errors")) {
+				refused.add(e.path("message").asString("association refused"));
+			}
+		}
+		return refused;
+	}
+}

@@ -1,0 +1,147 @@
+package com.clinikobridge.job;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.clinikobridge.cliniko.ClinikoClient;
+import com.clinikobridge.cliniko.ClinikoCsvExports;
+import com.clinikobridge.cliniko.ClinikoDirectory;
+import com.clinikobridge.hubspot.HubSpotClient;
+import com.clinikobridge.hubspot.PortalSchema;
+import com.clinikobridge.mapping.MappingContext;
+import com.clinikobridge.mapping.OwnerDirectory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The state of the run this process is executing: its identity and settings (set by
+ * {@link RunLauncher} before the job starts or restarts), the API clients, and what the first
+ * steps found (directory, owners, portal schema). Steps read it; nothing here is persisted,
+ * which is why the schema and owners steps run again on every restart.
+ */
+@Component
+public class ActiveRun {
+
+	/** How many records of each object a dry run keeps for the report. */
+	static final int PREVIEW_RECORDS = 5;
+
+	private volatile String runId;
+
+	private volatile boolean dryRun;
+
+	private volatile Instant startedAt;
+
+	private volatile SourceSpec source;
+
+	private volatile BridgeSettings settings;
+
+	private volatile ClinikoClient cliniko;
+
+	private volatile HubSpotClient hubspot;
+
+	private volatile ClinikoDirectory directory = ClinikoDirectory.empty();
+
+	private volatile OwnerDirectory owners = OwnerDirectory.none(List.of());
+
+	private volatile PortalSchema portal = PortalSchema.placeholder();
+
+	private final Map<String, List<Map<String, String>>> preview = new LinkedHashMap<>();
+
+	private final AtomicLong associationFailures = new AtomicLong();
+
+	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
+			ClinikoClient cliniko, HubSpotClient hubspot) {
+		this.runId = runId;
+		this.dryRun = dryRun;
+		this.startedAt = startedAt;
+		this.source = source;
+		this.settings = settings;
+		this.cliniko = cliniko;
+		this.hubspot = hubspot;
+		this.directory = ClinikoDirectory.empty();
+		this.owners = OwnerDirectory.none(List.of());
+		this.portal = PortalSchema.placeholder();
+		this.preview.clear();
+		this.associationFailures.set(0);
+	}
+
+	public String runId() {
+		return runId;
+	}
+
+	/** True when nothing may be written to HubSpot (--dry-run, or no token). */
+	public boolean dryRun() {
+		return dryRun;
+	}
+
+	public Instant startedAt() {
+		return startedAt;
+	}
+
+	public SourceSpec source() {
+		return source;
+	}
+
+	public BridgeSettings settings() {
+		return settings;
+	}
+
+	public ClinikoClient cliniko() {
+		return cliniko;
+	}
+
+	public HubSpotClient hubspot() {
+		return hubspot;
+	}
+
+	public ClinikoCsvExports csv() {
+		return new ClinikoCsvExports(source.csvFolder());
+	}
+
+	public ClinikoDirectory directory() {
+		return directory;
+	}
+
+	void directory(ClinikoDirectory directory) {
+		this.directory = directory;
+	}
+
+	public OwnerDirectory owners() {
+		return owners;
+	}
+
+	void owners(OwnerDirectory owners) {
+		this.owners = owners;
+	}
+
+	void portal(PortalSchema portal) {
+		this.portal = portal;
+	}
+
+	public MappingContext mappingContext() {
+		return new MappingContext(startedAt, owners, portal, settings.preferredFirstName());
+	}
+
+	synchronized void addPreview(String object, Map<String, String> properties) {
+		List<Map<String, String>> list = preview.computeIfAbsent(object, k -> new ArrayList<>());
+		if (list.size() < PREVIEW_RECORDS) {
+			list.add(properties);
+		}
+	}
+
+	public synchronized Map<String, List<Map<String, String>>> preview() {
+		return Map.copyOf(preview);
+	}
+
+	void associationFailed(long count) {
+		associationFailures.addAndGet(count);
+	}
+
+	public long associationFailures() {
+		return associationFailures.get();
+	}
+}

@@ -1,0 +1,29 @@
+package com.clinikobridge.job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.clinikobridge.http.RetryBudget;
+
+/**
+ * The configuration of a run, from environment variables or the same keys in application.yml
+ * (CLI.md, Configuration). Secrets are held here only; they never reach job parameters,
+ * reports or logs.
+ *
+ * @param clinikoRequestsPerWindow proactive Cliniko pace (200 per 60 s by default; 0 = unlimited)
+ * @param hubspotRequestsPerWindow proactive HubSpot pace (100 per 10 s by default; 0 = unlimited)
+ */
+public record BridgeSettings(String clinikoApiKey, String clinikoApiUrl, String clinikoUserAgent,
+		int clinikoRequestsPerWindow, Duration clinikoWindow, String hubspotAccessToken, String hubspotApiUrl,
+		String hubspotApiVersion, int hubspotRequestsPerWindow, Duration hubspotWindow, String fallbackOwnerEmail,
+		Path reportDir, RetryBudget retryBudget, Duration httpTimeout, boolean preferredFirstName) {
+
+	public boolean hasHubSpotToken() {
+		return hubspotAccessToken != null && !hubspotAccessToken.isBlank();
+	}
+
+	@Override
+	public String toString() {
+		return "BridgeSettings[secrets hidden]";
+	}
+}

@@ -1,0 +1,193 @@
+package com.clinikobridge.job;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.clinikobridge.hubspot.HubSpotClient;
+import com.clinikobridge.hubspot.HubSpotClient.Association;
+import com.clinikobridge.hubspot.HubSpotClient.UpsertOutcome;
+import com.clinikobridge.hubspot.HubSpotClient.Written;
+import com.clinikobridge.hubspot.HubSpotRecord;
+import com.clinikobridge.hubspot.HubSpotRecord.AssociationIntent;
+import com.clinikobridge.ledger.Ledger;
+import com.clinikobridge.ledger.Ledger.Action;
+import com.clinikobridge.ledger.Ledger.Entry;
+import com.clinikobridge.ledger.Ledger.Mapped;
+import com.clinikobridge.ledger.Ledger.Rejected;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+/**
+ * Writes one chunk of mapped records (ARCHITECTURE.md, one record's trip): resolves association
+ * targets through the ledger, skips records whose properties are unchanged since the last
+ * write, upserts the rest on their unique ID property, creates the associations with batch v4
+ * calls, then records the ledger entries and rejections in the chunk's transaction.
+ *
+ * <p>
+ * Replaying a chunk (after a lost response, a crash or a restart) is harmless: the upsert is
+ * keyed on the Cliniko id, and a record that is new to the id map but was created in HubSpot
+ * after the run started is counted as created by this run.
+ */
+class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
+
+	private static final Logger log = LoggerFactory.getLogger(HubSpotLoadWriter.class);
+
+	private final ActiveRun run;
+
+	private final Ledger ledger;
+
+	HubSpotLoadWriter(ActiveRun run, Ledger ledger) {
+		this.run = run;
+		this.ledger = ledger;
+	}
+
+	@Override
+	public void write(Chunk<? extends HubSpotRecord> chunk) {
+		if (chunk.isEmpty()) {
+			return;
+		}
+		String object = chunk.getItems().get(0).sourceObject();
+		HubSpotRecord first = chunk.getItems().get(0);
+		List<Rejected> rejected = new ArrayList<>();
+		Map<String, HubSpotRecord> valid = new LinkedHashMap<>();
+		for (HubSpotRecord r : chunk.getItems()) {
+			if (r.isRejected()) {
+				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), r.rejection().field(),
+						r.rejection().reason()));
+			}
+			else if (valid.containsKey(r.sourceKey())) {
+				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), "id",
+						"duplicate of " + valid.get(r.sourceKey()).sourceRef() + " (same Cliniko id)"));
+			}
+			else {
+				valid.put(r.sourceKey(), r);
+			}
+		}
+
+		Map<String, String> targetIds = resolveTargets(valid, rejected, object);
+		Map<String, Mapped> before = ledger.mapped(object, valid.keySet());
+		Map<String, String> hashes = new HashMap<>();
+		List<Entry> entries = new ArrayList<>();
+		Map<String, Map<String, String>> toSend = new LinkedHashMap<>();
+		for (HubSpotRecord r : valid.values()) {
+			String hash = hash(r, targetIds);
+			hashes.put(r.sourceKey(), hash);
+			Mapped m = before.get(r.sourceKey());
+			if (m != null && hash.equals(m.contentHash())) {
+				entries.add(new Entry(r.sourceKey(), m.hubspotId(), Action.UNCHANGED, hash));
+			}
+			else {
+				toSend.put(r.sourceKey(), r.properties());
+			}
+		}
+
+		if (run.dryRun()) {
+			for (String key : toSend.keySet()) {
+				entries.add(new Entry(key, null, before.containsKey(key) ? Action.WOULD_UPDATE : Action.WOULD_CREATE,
+						hashes.get(key)));
+				run.addPreview(object, toSend.get(key));
+			}
+		}
+		else if (!toSend.isEmpty()) {
+			HubSpotClient hubspot = run.hubspot();
+			UpsertOutcome outcome = hubspot.upsert(first.objectType(), first.idProperty(), toSend);
+			outcome.refused().forEach((key, message) -> rejected
+				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
+			Map<String, List<Association>> associations = new LinkedHashMap<>();
+			outcome.written().forEach((key, written) -> {
+				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key)),
+						hashes.get(key)));
+				for (AssociationIntent intent : valid.get(key).associations()) {
+					String toId = targetIds.get(intent.toSourceObject() + "/" + intent.toSourceKey());
+					associations.computeIfAbsent(intent.toObjectType(), k -> new ArrayList<>())
+						.add(new Association(written.hubspotId(), toId, intent.typeId()));
+				}
+			});
+			associations.forEach((toType, list) -> {
+				List<String> refused = hubspot.associate(first.objectType(), toType, list);
+				if (!refused.isEmpty()) {
+					run.associationFailed(refused.size());
+					log.warn("HubSpot refused {} of {} {}→{} associations", refused.size(), list.size(),
+							first.objectType(), toType);
+				}
+			});
+		}
+		ledger.record(run.runId(), object, entries);
+		ledger.reject(run.runId(), rejected);
+	}
+
+	private Action action(Written written, boolean mappedBefore) {
+		boolean createdByThisRun = written.isNew() || (!mappedBefore && written.createdAt() != null
+				&& !written.createdAt().isBefore(run.startedAt().minusSeconds(1)));
+		return createdByThisRun ? Action.CREATED : Action.UPDATED;
+	}
+
+	/**
+	 * Looks up the HubSpot ids of association targets; a record whose target is not in HubSpot
+	 * (rejected or never migrated) is moved to the rejections.
+	 * @return "sourceObject/sourceKey" → HubSpot id ("" in dry runs)
+	 */
+	private Map<String, String> resolveTargets(Map<String, HubSpotRecord> valid, List<Rejected> rejected,
+			String object) {
+		Map<String, Set<String>> wanted = new HashMap<>();
+		for (HubSpotRecord r : valid.values()) {
+			for (AssociationIntent a : r.associations()) {
+				wanted.computeIfAbsent(a.toSourceObject(), k -> new HashSet<>()).add(a.toSourceKey());
+			}
+		}
+		Map<String, String> resolved = new HashMap<>();
+		wanted.forEach((target, keys) -> ledger.resolvable(run.runId(), target, keys)
+			.forEach((key, hubspotId) -> resolved.put(target + "/" + key, hubspotId)));
+		valid.values().removeIf(r -> {
+			for (AssociationIntent a : r.associations()) {
+				if (!resolved.containsKey(a.toSourceObject() + "/" + a.toSourceKey())) {
+					rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), a.toSourceObject(),
+							singular(a.toSourceObject()) + " " + a.toSourceKey()
+									+ " is not in HubSpot (rejected or not in the source)"));
+					return true;
+				}
+			}
+			return false;
+		});
+		return resolved;
+	}
+
+	private static String singular(String object) {
+		return object.endsWith("s") ? object.substring(0, object.length() - 1) : object;
+	}
+
+	static String hash(HubSpotRecord r, Map<String, String> targetIds) {
+		StringBuilder canonical = new StringBuilder();
+		new TreeMap<>(r.properties()).forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
+		for (AssociationIntent a : r.associations()) {
+			canonical.append("->")
+				.append(a.toObjectType())
+				.append(':')
+				.append(targetIds.get(a.toSourceObject() + "/" + a.toSourceKey()))
+				.append(':')
+				.append(a.typeId())
+				.append('\n');
+		}
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package com.clinikobridge.job;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.clinikobridge.cliniko.ClinikoClient;
+import com.clinikobridge.hubspot.HubSpotClient;
+import com.clinikobridge.hubspot.HubSpotPaths;
+import com.clinikobridge.ledger.Ledger;
+import com.clinikobridge.ledger.RunStore;
+import com.clinikobridge.ledger.RunStore.Run;
+import com.clinikobridge.mapping.ObjectMapping;
+import com.clinikobridge.mapping.OwnerDirectory.Resolution;
+import com.clinikobridge.report.ReportWriter;
+import com.clinikobridge.report.RunSummary;
+import com.clinikobridge.report.RunSummary.HttpCounts;
+import com.clinikobridge.report.RunSummary.ObjectCounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts, restarts and lists runs of the {@code migrate} job, and writes each run's report
+ * folder. Exit codes follow CLI.md: 0 completed, 1 failed or stopped (restartable), 2 usage or
+ * configuration error, 3 completed with rejected records.
+ */
+@Component
+public class RunLauncher {
+
+	private static final Logger log = LoggerFactory.getLogger(RunLauncher.class);
+
+	private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm")
+		.withZone(ZoneOffset.UTC);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job migrateJob;
+
+	private final ActiveRun run;
+
+	private final Ledger ledger;
+
+	private final RunStore runs;
+
+	private final SettingsResolver settingsResolver;
+
+	RunLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrateJob, ActiveRun run, Ledger ledger,
+			RunStore runs, SettingsResolver settingsResolver) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.migrateJob = migrateJob;
+		this.run = run;
+		this.ledger = ledger;
+		this.runs = runs;
+		this.settingsResolver = settingsResolver;
+	}
+
+	/** The end of a run: its id, summary and exit code. */
+	public record Outcome(String runId, RunSummary summary, int exitCode) {
+	}
+
+	/**
+	 * Runs {@code migrate}.
+	 * @throws ConfigurationException for a bad option or setting (exit code 2), before anything starts
+	 */
+	public Outcome migrate(String sourceText, boolean dryRun, Map<String, String> overrides, PrintStream out)
+			throws Exception {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		SourceSpec source = SourceSpec.parse(sourceText);
+		boolean effectiveDryRun = dryRun || !settings.hasHubSpotToken();
+		ClinikoClient cliniko = clinikoClient(settings, source);
+		HubSpotClient hubspot = hubspotClient(settings);
+		Instant startedAt = Instant.now();
+		String runId = RUN_ID_TIME.format(startedAt) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+		runs.create(runId, "migrate", source.text(), effectiveDryRun, startedAt);
+		if (effectiveDryRun && !dryRun) {
+			out.println("No HUBSPOT_ACCESS_TOKEN: dry run, nothing will be written to HubSpot.");
+		}
+		out.println("Run " + runId + " started; reports in " + folder);
+		run.begin(runId, effectiveDryRun, startedAt, source, settings, cliniko, hubspot);
+		JobParameters parameters = new JobParametersBuilder().addString("runId", runId)
+			.addString("source", source.text(), false)
+			.addString("dryRun", Boolean.toString(effectiveDryRun), false)
+			.addString("startedAt", startedAt.toString(), false)
+			.toJobParameters();
+		JobExecution execution = jobOperator.start(migrateJob, parameters);
+		return finish(runId, "migrate", execution, folder, out);
+	}
+
+	/**
+	 * Restarts a failed, stopped or killed run after its last committed chunk.
+	 * @throws ConfigurationException when the run does not exist or has completed
+	 */
+	public Outcome restart(String runId, Map<String, String> overrides, PrintStream out) throws Exception {
+		Run stored = runs.find(runId)
+			.orElseThrow(() -> new ConfigurationException("restart: there is no run '" + runId + "' (see status)"));
+		if (stored.jobExecutionId() == null) {
+			throw new ConfigurationException("restart: run '" + runId + "' never started a job");
+		}
+		JobExecution last = jobRepository.getJobExecution(stored.jobExecutionId());
+		if (last == null) {
+			throw new ConfigurationException("restart: run '" + runId + "' is not in the job repository");
+		}
+		if (last.getStatus() == BatchStatus.COMPLETED) {
+			throw new ConfigurationException("restart: run '" + runId + "' has completed; nothing to resume");
+		}
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		SourceSpec source = SourceSpec.parse(stored.source());
+		if (!stored.dryRun() && !settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required to restart a run that writes to HubSpot");
+		}
+		if (last.getStatus().isRunning()) {
+			// The process that ran it died (killed, crashed): mark it failed so it can restart.
+			last = jobOperator.recover(last);
+		}
+		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+		out.println("Run " + runId + " restarting after its last committed chunk");
+		run.begin(runId, stored.dryRun(), stored.startedAt(), source, settings, clinikoClient(settings, source),
+				hubspotClient(settings));
+		JobExecution execution = jobOperator.restart(last);
+		return finish(runId, "restart", execution, folder, out);
+	}
+
+	private Outcome finish(String runId, String command, JobExecution execution, Path folder, PrintStream out) {
+		Run stored = runs.find(runId).orElseThrow();
+		Instant ended = Instant.now();
+		String status = switch (execution.getStatus()) {
+			case COMPLETED -> "COMPLETED";
+			case STOPPED, STOPPING -> "STOPPED";
+			default -> "FAILED";
+		};
+		Map<String, ObjectCounts> objects = new LinkedHashMap<>();
+		Map<String, Ledger.Counts> counts = ledger.counts(runId);
+		for (ObjectMapping m : ObjectMapping.ORDER) {
+			Ledger.Counts c = counts.getOrDefault(m.clinikoName(), new Ledger.Counts(0, 0, 0, 0));
+			objects.put(m.clinikoName(), new ObjectCounts(c.read(), c.created(), c.updated(), c.unchanged(),
+					c.rejected(), 0));
+		}
+		Map<String, HttpCounts> http = new LinkedHashMap<>();
+		http.put("cliniko", run.cliniko() == null ? new HttpCounts(0, 0, 0)
+				: new HttpCounts(run.cliniko().stats().requests(), run.cliniko().stats().throttled(),
+						run.cliniko().stats().retried()));
+		http.put("hubspot", run.hubspot() == null ? new HttpCounts(0, 0, 0)
+				: new HttpCounts(run.hubspot().stats().requests(), run.hubspot().stats().throttled(),
+						run.hubspot().stats().retried()));
+		RunSummary summary = new RunSummary(runId, stored.command(), status, stored.source(), stored.dryRun(),
+				stored.startedAt(), ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), objects, http);
+		int exitCode = !status.equals("COMPLETED") ? 1 : summary.rejected() > 0 ? 3 : 0;
+		runs.ended(runId, status, exitCode, ended);
+
+		ReportWriter.summary(folder, summary);
+		ReportWriter.rejected(folder, ledger.rejections(runId));
+		List<String[]> owners = new ArrayList<>();
+		for (Resolution r : run.owners().resolutions()) {
+			owners.add(new String[] { r.practitioner().id() == null ? "" : r.practitioner().id().toString(),
+					r.practitioner().displayName(), r.how(), r.ownerId() == null ? "" : r.ownerId() });
+		}
+		ReportWriter.owners(folder, owners);
+		if (stored.dryRun()) {
+			ReportWriter.preview(folder, run.preview());
+		}
+		List<String> notes = new ArrayList<>();
+		long unresolved = run.owners().resolutions().stream().filter(r -> r.ownerId() == null).count();
+		if (unresolved > 0) {
+			notes.add(unresolved + " practitioner(s) resolved to no HubSpot owner (see owners.csv)");
+		}
+		if (run.associationFailures() > 0) {
+			notes.add(run.associationFailures() + " association(s) refused by HubSpot (see the log)");
+		}
+		if (!status.equals("COMPLETED")) {
+			execution.getAllFailureExceptions()
+				.stream()
+				.findFirst()
+				.ifPresent(ex -> notes.add("Stopped by: " + rootMessage(ex)));
+			notes.add("Resume with: restart " + runId);
+		}
+		if (summary.rejected() > 0) {
+			notes.add(summary.rejected() + " record(s) rejected, with reasons in rejected.csv");
+		}
+		String text = ReportWriter.text(summary, notes);
+		ReportWriter.write(folder.resolve("report.txt"), text);
+		out.print(text);
+		log.info("Run {} {} (exit code {})", runId, status, exitCode);
+		return new Outcome(runId, summary, exitCode);
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable t = ex;
+		while (t.getCause() != null && t.getCause() != t) {
+			t = t.getCause();
+		}
+		return t.getClass().getSimpleName() + ": " + t.getMessage();
+	}
+
+	private static ClinikoClient clinikoClient(BridgeSettings settings, SourceSpec source) {
+		if (source.isCsv()) {
+			return null;
+		}
+		if (settings.clinikoApiKey() == null) {
+			throw new ConfigurationException("CLINIKO_API_KEY is required for --source=api");
+		}
+		String baseUrl = settings.clinikoApiUrl();
+		if (baseUrl == null) {
+			try {
+				baseUrl = ClinikoClient.baseUrlForKey(settings.clinikoApiKey());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new ConfigurationException("CLINIKO_API_KEY: " + ex.getMessage());
+			}
+		}
+		return new ClinikoClient(settings.clinikoApiKey(), baseUrl.replaceAll("/+$", ""), settings.clinikoUserAgent(),
+				new com.clinikobridge.http.RateLimit(settings.clinikoRequestsPerWindow(), settings.clinikoWindow()),
+				settings.retryBudget(), settings.httpTimeout());
+	}
+
+	private static HubSpotClient hubspotClient(BridgeSettings settings) {
+		if (!settings.hasHubSpotToken()) {
+			return null;
+		}
+		return new HubSpotClient(settings.hubspotAccessToken(), settings.hubspotApiUrl(),
+				HubSpotPaths.of(settings.hubspotApiVersion()), settings.hubspotRequestsPerWindow(),
+				settings.hubspotWindow(), settings.retryBudget(), settings.httpTimeout());
+	}
+
+	/** Runs, newest first. */
+	public List<Run> runs() {
+		return runs.all();
+	}
+}

@@ -1,0 +1,203 @@
+package com.clinikobridge.ledger;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ledger (schema in {@code sql/}): the id map Cliniko id → HubSpot id per object, the audit
+ * trail of what each run did to each record, and the rejections. Every write joins the
+ * caller's transaction, which for a step is the chunk's, so the ledger and the step's restart
+ * state always commit together.
+ */
+@Component
+public class Ledger {
+
+	/** Audit actions. WOULD_* are dry-run actions and never touch the id map. */
+	public enum Action {
+
+		CREATED, UPDATED, UNCHANGED, WOULD_CREATE, WOULD_UPDATE
+
+	}
+
+	/** An id map entry: the HubSpot record id and the hash of the properties last written. */
+	public record Mapped(String hubspotId, String contentHash) {
+	}
+
+	/** One audit line to record. {@code hubspotId} is null in dry runs. */
+	public record Entry(String clinikoId, String hubspotId, Action action, String contentHash) {
+	}
+
+	/** A rejected record, as reported in {@code rejected.csv}. */
+	public record Rejected(String objectType, String sourceRef, String clinikoId, String field, String reason) {
+	}
+
+	/** Per-object counts of a run. */
+	public record Counts(long created, long updated, long unchanged, long rejected) {
+
+		public long read() {
+			return created + updated + unchanged + rejected;
+		}
+	}
+
+	private final JdbcTemplate jdbc;
+
+	private final NamedParameterJdbcTemplate named;
+
+	public Ledger(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+		this.named = new NamedParameterJdbcTemplate(jdbc);
+	}
+
+	/** Id map entries for the given Cliniko ids of one object type (absent ids are left out). */
+	public Map<String, Mapped> mapped(String objectType, Collection<String> clinikoIds) {
+		Map<String, Mapped> found = new HashMap<>();
+		if (clinikoIds.isEmpty()) {
+			return found;
+		}
+		named.query("SELECT cliniko_id, hubspot_id, content_hash FROM id_map WHERE object_type = :type"
+				+ " AND cliniko_id IN (:ids)", new MapSqlParameterSource("type", objectType).addValue("ids", clinikoIds),
+				rs -> {
+					found.put(rs.getString(1), new Mapped(rs.getString(2), rs.getString(3)));
+				});
+		return found;
+	}
+
+	/**
+	 * Which of the given ids this run can associate to: ids in the id map (with their HubSpot
+	 * id), plus ids a dry run of {@code runId} would have written (with an empty HubSpot id).
+	 */
+	public Map<String, String> resolvable(String runId, String objectType, Collection<String> clinikoIds) {
+		Map<String, String> found = new HashMap<>();
+		if (clinikoIds.isEmpty()) {
+			return found;
+		}
+		mapped(objectType, clinikoIds).forEach((id, m) -> found.put(id, m.hubspotId()));
+		named.query("SELECT DISTINCT cliniko_id FROM ledger_entry WHERE run_id = :run AND object_type = :type"
+				+ " AND action IN ('WOULD_CREATE', 'WOULD_UPDATE') AND cliniko_id IN (:ids)",
+				new MapSqlParameterSource("run", runId).addValue("type", objectType).addValue("ids", clinikoIds),
+				rs -> {
+					found.putIfAbsent(rs.getString(1), "");
+				});
+		return found;
+	}
+
+	/** Records audit entries and, for real writes, updates the id map. */
+	public void record(String runId, String objectType, List<Entry> entries) {
+		if (entries.isEmpty()) {
+			return;
+		}
+		Timestamp now = Timestamp.from(Instant.now());
+		List<Object[]> audit = new ArrayList<>();
+		List<Object[]> updates = new ArrayList<>();
+		for (Entry e : entries) {
+			audit.add(new Object[] { runId, objectType, e.clinikoId(), e.hubspotId(), e.action().name(),
+					e.contentHash(), now });
+			if (e.action() == Action.CREATED || e.action() == Action.UPDATED) {
+				updates.add(new Object[] { e.hubspotId(), e.contentHash(), runId, now, objectType, e.clinikoId() });
+			}
+		}
+		jdbc.batchUpdate("INSERT INTO ledger_entry (run_id, object_type, cliniko_id, hubspot_id, action, content_hash,"
+				+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", audit);
+		if (updates.isEmpty()) {
+			return;
+		}
+		int[] changed = jdbc.batchUpdate("UPDATE id_map SET hubspot_id = ?, content_hash = ?, run_id = ?,"
+				+ " updated_at = ? WHERE object_type = ? AND cliniko_id = ?", updates);
+		List<Object[]> inserts = new ArrayList<>();
+		for (int i = 0; i < changed.length; i++) {
+			if (changed[i] == 0) {
+				Object[] u = updates.get(i);
+				inserts.add(new Object[] { u[4], u[5], u[0], u[1], u[2], u[3] });
+			}
+		}
+		if (!inserts.isEmpty()) {
+			jdbc.batchUpdate("INSERT INTO id_map (object_type, cliniko_id, hubspot_id, content_hash, run_id,"
+					+ " updated_at) VALUES (?, ?, ?, ?, ?, ?)", inserts);
+		}
+	}
+
+	/** Records rejected records of a run. */
+	public void reject(String runId, List<Rejected> rejected) {
+		if (rejected.isEmpty()) {
+			return;
+		}
+		Timestamp now = Timestamp.from(Instant.now());
+		List<Object[]> rows = new ArrayList<>();
+		for (Rejected r : rejected) {
+			rows.add(new Object[] { runId, r.objectType(), truncate(r.sourceRef(), 400), r.clinikoId(),
+					truncate(r.field(), 200), truncate(r.reason(), 4000), now });
+		}
+		jdbc.batchUpdate("INSERT INTO rejection (run_id, object_type, source_ref, cliniko_id, field, reason,"
+				+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+	}
+
+	private static String truncate(String s, int max) {
+		return s == null || s.length() <= max ? s : s.substring(0, max);
+	}
+
+	/** Per-object counts of a run, from its committed audit entries and rejections. */
+	public Map<String, Counts> counts(String runId) {
+		Map<String, long[]> raw = new LinkedHashMap<>();
+		jdbc.query("SELECT object_type, action, COUNT(*) FROM ledger_entry WHERE run_id = ? GROUP BY object_type,"
+				+ " action", rs -> {
+					long[] c = raw.computeIfAbsent(rs.getString(1), k -> new long[4]);
+					switch (Action.valueOf(rs.getString(2))) {
+						case CREATED, WOULD_CREATE -> c[0] += rs.getLong(3);
+						case UPDATED, WOULD_UPDATE -> c[1] += rs.getLong(3);
+						case UNCHANGED -> c[2] += rs.getLong(3);
+					}
+				}, runId);
+		jdbc.query("SELECT object_type, COUNT(*) FROM rejection WHERE run_id = ? GROUP BY object_type",
+				rs -> {
+					raw.computeIfAbsent(rs.getString(1), k -> new long[4])[3] += rs.getLong(2);
+				}, runId);
+		Map<String, Counts> counts = new LinkedHashMap<>();
+		raw.forEach((type, c) -> counts.put(type, new Counts(c[0], c[1], c[2], c[3])));
+		return counts;
+	}
+
+	/** The rejections of a run, in the order they were recorded. */
+	public List<Rejected> rejections(String runId) {
+		return jdbc.query("SELECT object_type, source_ref, cliniko_id, field, reason FROM rejection WHERE run_id = ?"
+				+ " ORDER BY rejection_id", (rs, i) -> new Rejected(rs.getString(1), rs.getString(2), rs.getString(3),
+						rs.getString(4), rs.getString(5)), runId);
+	}
+
+	/**
+	 * Claims an email (lower-cased) for a patient and returns the id of the patient that holds
+	 * it: the first claimant keeps it, except that a lower id replaces a higher one that has not
+	 * been written yet in this process's pre-scan ({@link #preclaimEmail}).
+	 */
+	public long claimEmail(String email, long patientId) {
+		List<Long> holder = jdbc.queryForList("SELECT patient_id FROM email_claim WHERE email = ?", Long.class, email);
+		if (!holder.isEmpty()) {
+			return holder.get(0);
+		}
+		jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
+		return patientId;
+	}
+
+	/** Pre-scan of a whole export: gives each email to the lowest patient id seen so far for it. */
+	public void preclaimEmail(String email, long patientId) {
+		int updated = jdbc.update("UPDATE email_claim SET patient_id = ? WHERE email = ? AND patient_id > ?",
+				patientId, email, patientId);
+		if (updated == 0) {
+			List<Long> holder = jdbc.queryForList("SELECT patient_id FROM email_claim WHERE email = ?", Long.class,
+					email);
+			if (holder.isEmpty()) {
+				jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
+			}
+		}
+	}
+}

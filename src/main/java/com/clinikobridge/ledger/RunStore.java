@@ -1,0 +1,57 @@
+package com.clinikobridge.ledger;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+/** The {@code bridge_run} table: one row per run, created when the run starts. */
+@Component
+public class RunStore {
+
+	/** A run as stored: ids, what it was asked to do, its state and exit code. */
+	public record Run(String runId, String command, String source, boolean dryRun, String status, Instant startedAt,
+			Instant endedAt, Long jobExecutionId, Integer exitCode) {
+	}
+
+	private static final RowMapper<Run> ROW = (rs, i) -> new Run(rs.getString("run_id"), rs.getString("command"),
+			rs.getString("source"), rs.getBoolean("dry_run"), rs.getString("status"),
+			rs.getTimestamp("started_at").toInstant(),
+			rs.getTimestamp("ended_at") == null ? null : rs.getTimestamp("ended_at").toInstant(),
+			rs.getObject("job_execution_id") == null ? null : rs.getLong("job_execution_id"),
+			rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"));
+
+	private final JdbcTemplate jdbc;
+
+	public RunStore(JdbcTemplate jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public void create(String runId, String command, String source, boolean dryRun, Instant startedAt) {
+		jdbc.update("INSERT INTO bridge_run (run_id, command, source, dry_run, status, started_at) VALUES (?, ?, ?, ?,"
+				+ " 'STARTED', ?)", runId, command, source, dryRun, Timestamp.from(startedAt));
+	}
+
+	public void started(String runId, long jobExecutionId) {
+		jdbc.update("UPDATE bridge_run SET status = 'STARTED', ended_at = NULL, exit_code = NULL,"
+				+ " job_execution_id = ? WHERE run_id = ?", jobExecutionId, runId);
+	}
+
+	public void ended(String runId, String status, int exitCode, Instant endedAt) {
+		jdbc.update("UPDATE bridge_run SET status = ?, exit_code = ?, ended_at = ? WHERE run_id = ?", status, exitCode,
+				Timestamp.from(endedAt), runId);
+	}
+
+	public Optional<Run> find(String runId) {
+		return jdbc.query("SELECT * FROM bridge_run WHERE run_id = ?", ROW, runId).stream().findFirst();
+	}
+
+	/** Runs, newest first. */
+	public List<Run> all() {
+		return jdbc.query("SELECT * FROM bridge_run ORDER BY started_at DESC, run_id DESC", ROW);
+	}
+}

@@ -1,0 +1,62 @@
+package com.clinikobridge.mapping;
+
+import java.util.List;
+
+import com.clinikobridge.cliniko.ClinikoInvoice;
+import com.clinikobridge.cliniko.SourceItem;
+import com.clinikobridge.hubspot.HubSpotRecord;
+import com.clinikobridge.hubspot.HubSpotRecord.AssociationIntent;
+
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/**
+ * Cliniko invoice → HubSpot deal in the "Cliniko invoices" pipeline (MAPPING.md, Invoices →
+ * deals): stage by status (10 Open, 20 Paid, 30 Closed, 40 Open credit), associated to the
+ * patient's contact (type 3, deal → contact).
+ */
+public final class InvoiceProcessor implements ItemProcessor<SourceItem<ClinikoInvoice>, HubSpotRecord> {
+
+	static final int DEAL_TO_CONTACT = 3;
+
+	private final MappingContext context;
+
+	public InvoiceProcessor(MappingContext context) {
+		this.context = context;
+	}
+
+	@Override
+	public HubSpotRecord process(SourceItem<ClinikoInvoice> item) {
+		ObjectMapping m = ObjectMapping.INVOICES;
+		if (item.isRejected()) {
+			return HubSpotRecord.rejected(m.hubspotType(), m.clinikoName(), item.clinikoId(), item.sourceRef(),
+					item.field(), item.reason());
+		}
+		ClinikoInvoice i = item.record();
+		String key = Long.toString(i.id());
+		String stage = context.portal().dealStageByInvoiceStatus().get(i.status());
+		if (stage == null) {
+			return HubSpotRecord.rejected(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), "status",
+					"unknown invoice status " + i.status() + ", expected 10, 20, 30 or 40");
+		}
+		if (i.patientId() == null) {
+			return HubSpotRecord.rejected(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), "patient",
+					"invoice has no patient");
+		}
+		Props props = new Props().put(m.idProperty(), key)
+			.put("dealname", "Invoice " + (i.number() != null ? i.number().toString() : key))
+			.put("amount", i.totalAmount())
+			.put("closedate", i.issueDate() == null ? null : i.issueDate() + "T00:00:00Z")
+			.put("pipeline", context.portal().dealPipelineId())
+			.put("dealstage", stage)
+			.put("hubspot_owner_id", context.owners().ownerFor(i.practitionerId(), i.practitionerName()))
+			.put("cliniko_invoice_number", i.number())
+			.put("cliniko_invoice_status", ClinikoInvoice.statusName(i.status()))
+			.put("cliniko_tax_amount", i.taxAmount())
+			.put("cliniko_net_amount", i.netAmount())
+			.put("cliniko_outstanding_balance", i.outstandingBalance());
+		return new HubSpotRecord(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(),
+				props.build(), List.of(new AssociationIntent("contacts", "patients", Long.toString(i.patientId()),
+						DEAL_TO_CONTACT)),
+				null);
+	}
+}

@@ -1,0 +1,857 @@
+package com.clinikobridge.emulator.cliniko;
+
+import com.clinikobridge.emulator.cliniko.Clinic.AppointmentType;
+import com.clinikobridge.emulator.cliniko.Clinic.Business;
+import com.clinikobridge.emulator.cliniko.Clinic.GroupAppointment;
+import com.clinikobridge.emulator.cliniko.Clinic.IndividualAppointment;
+import com.clinikobridge.emulator.cliniko.Clinic.Invoice;
+import com.clinikobridge.emulator.cliniko.Clinic.Patient;
+import com.clinikobridge.emulator.cliniko.Clinic.PhoneNumber;
+import com.clinikobridge.emulator.cliniko.Clinic.Practitioner;
+import com.clinikobridge.emulator.cliniko.Clinic.UnavailableBlock;
+import com.clinikobridge.emulator.cliniko.Clinic.User;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Deterministic generator of an invented Cliniko clinic (no real people: random combinations of common names,
+ * {@code example.com}/{@code example.org} emails, made-up AU phone numbers and addresses).
+ *
+ * <p>Mix (approximate): 2 businesses; 6 practitioners (1 inactive, 1 whose email
+ * {@link #UNMATCHED_PRACTITIONER_EMAIL} has no HubSpot owner) + 1 administrator user; 4 appointment types (the 4th
+ * is a group class used only by group appointments); per patient ~3 appointments and ~2 invoices; ~3% archived
+ * patients, ~1% merged-away patients (archived, one merge chain possible), ~5% patients sharing an email
+ * case-insensitively (families), ~1.5% legacy 7-digit ids; appointments ~10% cancelled, ~5% did-not-arrive,
+ * ~10% after {@link #NOW}. Same seed and count give the same clinic.
+ */
+public final class ClinicGenerator {
+
+    /** The fixed "current time" of generated clinics. */
+    public static final Instant NOW = Instant.parse("2026-11-21T00:00:00Z");
+    /** Time zone of both businesses and all patients. */
+    public static final ZoneId CLINIC_ZONE = ZoneId.of("Australia/Melbourne");
+    /** Email of the practitioner (a locum) that deliberately has no matching HubSpot owner. */
+    public static final String UNMATCHED_PRACTITIONER_EMAIL = "locum.practitioner@example.org";
+
+    private static final Instant FIRST_PATIENT = Instant.parse("2015-01-05T00:00:00Z");
+    private static final Instant LAST_PATIENT = Instant.parse("2026-11-01T00:00:00Z");
+
+    private static final long BUSINESS_BASE = 836_447_129_235_883_000L;
+    private static final long USER_BASE = 1_120_000_000_000_000_000L;
+    private static final long PRACTITIONER_BASE = 1_150_000_000_000_000_000L;
+    private static final long APPOINTMENT_TYPE_BASE = 1_180_000_000_000_000_000L;
+    private static final long PATIENT_BASE = 1_700_000_000_000_000_000L;
+    private static final long LEGACY_PATIENT_BASE = 2_311_458L;
+    private static final long BOOKING_BASE = 1_800_000_000_000_000_000L;
+    private static final long INVOICE_BASE = 1_900_000_000_000_000_000L;
+
+    private ClinicGenerator() {
+    }
+
+    /**
+     * Generates a clinic.
+     *
+     * @param seed         random seed (same seed + count ⇒ identical clinic)
+     * @param patientCount number of patients (incl. archived/merged), ≥ 1; 50,000 takes about a second
+     */
+    public static Clinic generate(long seed, int patientCount) {
+        if (patientCount < 1) {
+            throw new IllegalArgumentException("patientCount must be >= 1");
+        }
+        return new Gen(seed, patientCount).run();
+    }
+
+    /**
+     * Emails a HubSpot portal should have as owners for this clinic: every practitioner user's email except
+     * {@link #UNMATCHED_PRACTITIONER_EMAIL} (includes the inactive practitioner), in practitioner order.
+     */
+    public static List<String> hubSpotOwnerEmails(Clinic clinic) {
+        return clinic.practitioners().stream()
+                .map(clinic::practitionerEmail)
+                .filter(e -> !UNMATCHED_PRACTITIONER_EMAIL.equalsIgnoreCase(e))
+                .toList();
+    }
+
+    // ============================================================================ implementation
+
+    private static final String[] FEMALE = {"Olivia", "Charlotte", "Amelia", "Isla", "Mia", "Ava", "Grace", "Chloe",
+            "Sophie", "Zoe", "Ruby", "Harper", "Evie", "Lucy", "Hannah", "Emily", "Sarah", "Jessica", "Rebecca",
+            "Laura", "Megan", "Natalie", "Priya", "Mei", "Aisha", "Elena", "Fatima", "Hana", "Ngaio", "Siobhan",
+            "Margaret", "Helen", "Christine", "Deborah", "Karen", "Elizabeth", "Katherine", "Victoria", "Josephine",
+            "Annabelle"};
+    private static final String[] MALE = {"Oliver", "Noah", "Jack", "William", "Leo", "Lucas", "Thomas", "Henry",
+            "James", "Ethan", "Samuel", "Liam", "Benjamin", "Daniel", "Matthew", "Joshua", "Ryan", "Nathan",
+            "Michael", "David", "Andrew", "Peter", "Raj", "Wei", "Omar", "Mateo", "Tariq", "Hamish", "Callum",
+            "Declan", "Robert", "Stephen", "Graham", "Kevin", "Alexander", "Christopher", "Nicholas", "Jonathan",
+            "Frederick", "Maximilian"};
+    private static final String[] UNISEX = {"Alex", "Sam", "Jordan", "Charlie", "Riley", "Jamie", "Taylor", "Casey"};
+    private static final String[] LAST = {"Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Johnson",
+            "White", "Martin", "Anderson", "Thompson", "Nguyen", "Thomas", "Walker", "Harris", "Lee", "Ryan",
+            "Robinson", "Kelly", "King", "Davis", "Wright", "Evans", "Roberts", "Green", "Hall", "Wood", "Jackson",
+            "Clarke", "Patel", "Khan", "Tran", "Chen", "Wang", "Singh", "Murphy", "O'Brien", "O'Connor", "Mitchell",
+            "Campbell", "Young", "Hughes", "Edwards", "Turner", "Scott", "Stewart", "Morris", "Cooper", "Ward",
+            "Bennett", "Papadopoulos", "Rossi", "Kowalski", "MacDonald", "Fraser", "Van der Berg", "Lloyd-Jones",
+            "Fitzgerald", "Reid", "Baker"};
+    private static final String[] STREETS = {"Example", "Sample", "Wattle", "Banksia", "Acacia", "Bluegum",
+            "Ironbark", "Kookaburra", "Lyrebird", "Currawong", "Waratah", "Boronia", "Grevillea", "Paperbark",
+            "Magpie", "Rosella"};
+    private static final String[] STREET_TYPES = {"Street", "Road", "Avenue", "Crescent", "Court", "Lane", "Parade",
+            "Grove"};
+    private static final String[][] SUBURBS = {{"Carlton", "3053"}, {"Fitzroy", "3065"}, {"Richmond", "3121"},
+            {"Brunswick", "3056"}, {"Northcote", "3070"}, {"Collingwood", "3066"}, {"Hawthorn", "3122"},
+            {"Kew", "3101"}, {"Coburg", "3058"}, {"Preston", "3072"}, {"Abbotsford", "3067"}, {"Parkville", "3052"},
+            {"Melbourne", "3000"}, {"Southbank", "3006"}, {"Footscray", "3011"}, {"Thornbury", "3071"}};
+    private static final String[] OCCUPATIONS = {"Teacher", "Nurse", "Software Developer", "Accountant",
+            "Electrician", "Student", "Retired", "Chef", "Barista", "Carpenter", "Graphic Designer", "Lawyer",
+            "Plumber", "Engineer", "Pharmacist", "Office Manager", "Musician", "Courier"};
+    private static final String[] GENDER_IDENTITIES = {"Woman", "Man", "Non-binary", "Prefer not to say"};
+    private static final String[] TITLES_F = {"Ms", "Mrs", "Miss", "Dr"};
+    private static final String[] TITLES_M = {"Mr", "Dr"};
+    private static final String[] NOTES = {
+            "Prefers morning appointments.",
+            "Line one\nLine two, with comma",
+            "Referred by a friend.\nPrefers female practitioner, if available.",
+            "Says \"call before 5pm\", thanks",
+            "Parking: use rear entrance; gate code changes monthly.",
+            "Works night shifts, text only."};
+    private static final String[] ALERTS = {"Penicillin allergy", "Latex allergy", "Pacemaker", "Pregnant",
+            "Asthma", "Type 2 diabetes", "Osteoporosis"};
+    private static final String[] APPOINTMENT_NOTES = {"Follow-up: lower back", "Bring MRI report",
+            "Post-op knee rehab, week 6", "Shoulder, left side", "Running assessment"};
+    private static final String[] CANCELLATION_NOTES = {"Rescheduled by phone", "Called in sick", "Travelling",
+            "Work commitment, will rebook"};
+    private static final String[] INVOICE_NOTES = {"Please pay within 14 days.",
+            "Please pay within 14 days.\nBank transfer: BSB 000-000, account 12345678, reference = invoice number",
+            "Thank you, see you next time!"};
+    private static final String[] EXTRA_PATIENT_INFO = {"Claim number: ABC123\n",
+            "Health fund: Example Health, member 1234567", "Employer: Example Pty Ltd, claim WC-0042"};
+    private static final int[] CANCEL_CODES = {10, 20, 30, 31, 40, 50, 60};
+    private static final double[] CANCEL_WEIGHTS = {0.15, 0.05, 0.25, 0.05, 0.15, 0.25, 0.10};
+
+    /** Mutable patient draft. */
+    private static final class PatientDraft {
+        long id;
+        String title;
+        String firstName;
+        String lastName;
+        String preferredFirstName;
+        String email;
+        LocalDate dateOfBirth;
+        String sex;
+        String genderIdentity;
+        String occupation;
+        String emergencyContact;
+        String address1;
+        String address2;
+        String city;
+        String state;
+        String postCode;
+        List<PhoneNumber> phones = new ArrayList<>();
+        String notes;
+        List<String> alerts = new ArrayList<>();
+        String reminderType;
+        Boolean acceptedPrivacyPolicy;
+        Boolean acceptedEmailMarketing;
+        Instant archivedAt;
+        Instant mergedAt;
+        Long mergedWith;
+        Instant createdAt;
+        Instant updatedAt;
+        int practitionerIndex;
+        boolean familyMember;
+
+        Patient build() {
+            return new Patient(id, title, firstName, lastName, preferredFirstName, email, dateOfBirth, sex,
+                    genderIdentity, occupation, emergencyContact, address1, address2, null, city, state, postCode,
+                    "Australia", CLINIC_ZONE.getId(), phones, notes, alerts, reminderType, acceptedPrivacyPolicy,
+                    acceptedEmailMarketing, archivedAt, mergedAt, mergedWith, createdAt, updatedAt);
+        }
+    }
+
+    /** Mutable booking draft (individual appointment, unavailable block or group appointment). */
+    private static final class BookingDraft {
+        final int kind; // 0 individual, 1 unavailable, 2 group
+        long id;
+        int patientIndex = -1;
+        int practitionerIndex;
+        int businessIndex;
+        int typeIndex;
+        Instant startsAt;
+        Instant endsAt;
+        String notes;
+        Boolean arrived;
+        Boolean dna;
+        Instant cancelledAt;
+        Integer reason;
+        String cancellationNote;
+        Integer treatmentNoteStatus;
+        boolean online;
+        Instant createdAt;
+        Instant updatedAt;
+        List<Integer> groupPatients = List.of();
+
+        BookingDraft(int kind) {
+            this.kind = kind;
+        }
+    }
+
+    /** Mutable invoice draft. */
+    private static final class InvoiceDraft {
+        long id;
+        int number;
+        LocalDate issueDate;
+        int status;
+        int patientIndex;
+        int practitionerIndex;
+        int businessIndex;
+        BookingDraft appointment;
+        BigDecimal net;
+        BigDecimal tax;
+        String notes;
+        String extra;
+        Instant closedAt;
+        Instant createdAt;
+        Instant updatedAt;
+    }
+
+    private record PractitionerSpec(String first, String last, String designation, int business, String email,
+                                    Instant start, Instant end) {
+    }
+
+    private static final class Gen {
+        private final SplittableRandom rnd;
+        private final int n;
+        private final List<Business> businesses = new ArrayList<>();
+        private final List<User> users = new ArrayList<>();
+        private final List<Practitioner> practitioners = new ArrayList<>();
+        private final List<PractitionerSpec> specs = new ArrayList<>();
+        private final List<AppointmentType> types = new ArrayList<>();
+        private final BigDecimal[] typePrice = {new BigDecimal("120.00"), new BigDecimal("95.00"),
+                new BigDecimal("100.00"), new BigDecimal("35.00")};
+        private final boolean[] typeGst = {false, false, true, false};
+        private final List<PatientDraft> patients = new ArrayList<>();
+        private final List<BookingDraft> bookings = new ArrayList<>();
+        private final List<InvoiceDraft> invoices = new ArrayList<>();
+        private final Set<String> usedEmails = new HashSet<>();
+
+        Gen(long seed, int n) {
+            this.rnd = new SplittableRandom(seed);
+            this.n = n;
+        }
+
+        Clinic run() {
+            infrastructure();
+            patients();
+            appointments();
+            extraBookings();
+            assignBookingIds();
+            invoices();
+            return assemble();
+        }
+
+        // ------------------------------------------------------------------ businesses, users, practitioners, types
+
+        private void infrastructure() {
+            Instant t0 = Instant.parse("2014-11-03T22:15:00Z");
+            businesses.add(new Business(BUSINESS_BASE + 61, "Example Physio - Carlton", "Example Physio Carlton",
+                    "12 Example Street", "Carlton", "VIC", "3053", CLINIC_ZONE.getId(), t0,
+                    Instant.parse("2024-03-01T01:00:00Z")));
+            businesses.add(new Business(BUSINESS_BASE + 178, "Example Physio - Richmond", "Example Physio Richmond",
+                    "400 Sample Road", "Richmond", "VIC", "3121", CLINIC_ZONE.getId(),
+                    t0.plus(Duration.ofDays(3)), Instant.parse("2025-07-14T04:30:00Z")));
+
+            users.add(new User(USER_BASE + 17, "Jordan", "Reception", "reception@example.com", "administrator", true,
+                    t0.plusSeconds(60), Instant.parse("2025-01-10T00:00:00Z")));
+            specs.add(new PractitionerSpec("Amelia", "Hartwell", "Physiotherapist", 0, "amelia.hartwell@example.com",
+                    Instant.parse("2015-01-01T00:00:00Z"), null));
+            specs.add(new PractitionerSpec("Benjamin", "Okafor", "Physiotherapist", 0, "benjamin.okafor@example.com",
+                    Instant.parse("2015-01-01T00:00:00Z"), null));
+            specs.add(new PractitionerSpec("Chloe", "Tranter", "Osteopath", 1, "chloe.tranter@example.com",
+                    Instant.parse("2016-03-01T00:00:00Z"), null));
+            specs.add(new PractitionerSpec("Daniel", "Kowalczyk", "Myotherapist", 1, "daniel.kowalczyk@example.com",
+                    Instant.parse("2019-02-01T00:00:00Z"), null));
+            specs.add(new PractitionerSpec("Emma", "Fitzwilliam", "Physiotherapist", 0,
+                    "emma.fitzwilliam@example.com", Instant.parse("2015-01-01T00:00:00Z"),
+                    Instant.parse("2023-06-30T00:00:00Z")));
+            specs.add(new PractitionerSpec("Farid", "Haddadi", "Physiotherapist", 1, UNMATCHED_PRACTITIONER_EMAIL,
+                    Instant.parse("2024-02-01T00:00:00Z"), null));
+            for (int i = 0; i < specs.size(); i++) {
+                PractitionerSpec s = specs.get(i);
+                Instant created = s.start().minus(Duration.ofDays(20 + i));
+                boolean active = s.end() == null;
+                Instant updated = active ? created.plus(Duration.ofDays(400)) : s.end();
+                long userId = USER_BASE + 1_000L * (i + 1) + 17 * i;
+                users.add(new User(userId, s.first(), s.last(), s.email(), "practitioner", active, created, updated));
+                practitioners.add(new Practitioner(PRACTITIONER_BASE + 2_000L * (i + 1) + 31 * i, userId, null,
+                        s.first(), s.last(), s.first() + " " + s.last(), s.designation(), active,
+                        created.plusSeconds(30), updated));
+            }
+            Instant tt = t0.plus(Duration.ofHours(2));
+            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 101, "Initial Consultation", "Physiotherapy", 45, 1,
+                    "#2e86de", tt, tt));
+            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 202, "Standard Consultation", "Physiotherapy", 30,
+                    1, "#10ac84", tt.plusSeconds(60), tt.plusSeconds(60)));
+            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 303, "Remedial Massage (60 min)", "Massage", 60, 1,
+                    "#ee5253", tt.plusSeconds(120), Instant.parse("2023-02-01T00:00:00Z")));
+            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 404, "Clinical Pilates Class", "Group Classes", 60,
+                    8, "#f368e0", tt.plusSeconds(180), tt.plusSeconds(180)));
+        }
+
+        private boolean practitionerAvailable(int p, Instant t) {
+            PractitionerSpec s = specs.get(p);
+            return !t.isBefore(s.start()) && (s.end() == null || t.isBefore(s.end()));
+        }
+
+        private int practitionerAt(int preferred, Instant t) {
+            if (practitionerAvailable(preferred, t) && rnd.nextDouble() < 0.8) {
+                return preferred;
+            }
+            for (int attempt = 0; attempt < 20; attempt++) {
+                int p = rnd.nextInt(specs.size());
+                if (practitionerAvailable(p, t)) {
+                    return p;
+                }
+            }
+            return 0; // always available
+        }
+
+        // ------------------------------------------------------------------ patients
+
+        private void patients() {
+            long[] created = new long[n];
+            long from = FIRST_PATIENT.getEpochSecond();
+            long span = LAST_PATIENT.getEpochSecond() - from;
+            for (int i = 0; i < n; i++) {
+                created[i] = from + rnd.nextLong(span);
+            }
+            java.util.Arrays.sort(created);
+            int legacy = Math.max(3, n * 15 / 1000);
+            long legacyId = LEGACY_PATIENT_BASE;
+            long newId = PATIENT_BASE + rnd.nextInt(500);
+            int familyRemaining = 0;
+            PatientDraft familyHead = null;
+            int familyCase = 0;
+            boolean chainMade = false;
+
+            for (int i = 0; i < n; i++) {
+                PatientDraft p = new PatientDraft();
+                p.createdAt = Instant.ofEpochSecond(created[i]);
+                if (i < legacy) {
+                    p.id = legacyId;
+                    legacyId += 1 + rnd.nextInt(400);
+                } else {
+                    p.id = newId;
+                    newId += 1 + rnd.nextInt(2_000);
+                }
+                if (familyRemaining > 0) {
+                    familyMember(p, familyHead, familyCase++);
+                    familyRemaining--;
+                } else if (i >= 10 && rnd.nextDouble() < 0.01) {
+                    // merged-away duplicate of an earlier patient
+                    PatientDraft survivor = null;
+                    if (!chainMade && rnd.nextDouble() < 0.3) {
+                        for (int k = i - 1; k >= 0; k--) {
+                            PatientDraft c = patients.get(k);
+                            if (c.mergedAt != null && c.mergedAt.isAfter(p.createdAt.plus(Duration.ofDays(2)))) {
+                                survivor = c;
+                                break;
+                            }
+                        }
+                        chainMade = survivor != null;
+                    }
+                    if (survivor == null) {
+                        survivor = pickActiveEarlier(i);
+                    }
+                    duplicateOf(p, survivor);
+                } else {
+                    fresh(p);
+                    if (p.email != null && rnd.nextDouble() < 0.022) {
+                        // family head: email in mixed case, members follow
+                        String base = p.lastName.replace("'", "").replace(" ", "") + ".Family";
+                        String email = uniqueEmail(base, "example.com");
+                        p.email = email;
+                        familyHead = p;
+                        familyRemaining = rnd.nextDouble() < 0.8 ? 1 : 2;
+                        familyCase = 0;
+                    }
+                }
+                if (p.mergedAt == null && !p.familyMember && rnd.nextDouble() < 0.03) {
+                    long window = Math.max(3_600, NOW.getEpochSecond() - p.createdAt.getEpochSecond() - 86_400);
+                    p.archivedAt = p.createdAt.plusSeconds(3_600 + rnd.nextLong(window));
+                }
+                Instant last = p.archivedAt != null ? p.archivedAt : p.createdAt;
+                long slack = Math.max(60, NOW.getEpochSecond() - last.getEpochSecond() - 60);
+                p.updatedAt = p.archivedAt != null ? p.archivedAt.plusSeconds(rnd.nextInt(60))
+                        : last.plusSeconds(rnd.nextDouble() < 0.3 ? rnd.nextInt(600) : rnd.nextLong(slack));
+                patients.add(p);
+            }
+        }
+
+        private PatientDraft pickActiveEarlier(int i) {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                PatientDraft c = patients.get(rnd.nextInt(i));
+                if (c.archivedAt == null && c.mergedAt == null) {
+                    return c;
+                }
+            }
+            return patients.get(0);
+        }
+
+        private void fresh(PatientDraft p) {
+            double s = rnd.nextDouble();
+            p.sex = s < 0.5 ? "Female" : s < 0.95 ? "Male" : null;
+            String[] names = p.sex == null ? UNISEX : p.sex.equals("Female") ? FEMALE : MALE;
+            p.firstName = pick(names);
+            p.lastName = pick(LAST);
+            if (rnd.nextDouble() < 0.3 && p.sex != null) {
+                p.title = pick(p.sex.equals("Female") ? TITLES_F : TITLES_M);
+            }
+            if (rnd.nextDouble() < 0.10) {
+                p.preferredFirstName = p.firstName.length() > 4 ? p.firstName.substring(0, 3) : p.firstName + "y";
+            }
+            if (rnd.nextDouble() < 0.97) {
+                p.dateOfBirth = LocalDate.of(1940, 1, 1).plusDays(rnd.nextInt(29_000));
+            }
+            if (rnd.nextDouble() < 0.92) {
+                p.email = uniqueEmail(emailLocal(p.firstName) + "." + emailLocal(p.lastName),
+                        rnd.nextDouble() < 0.7 ? "example.com" : "example.org");
+            }
+            if (rnd.nextDouble() < 0.05) {
+                p.genderIdentity = pick(GENDER_IDENTITIES);
+            }
+            if (rnd.nextDouble() < 0.4) {
+                p.occupation = pick(OCCUPATIONS);
+            }
+            if (rnd.nextDouble() < 0.3) {
+                p.emergencyContact = pick(FEMALE) + " " + p.lastName + " (partner) " + mobile()[0];
+            }
+            if (rnd.nextDouble() < 0.9) {
+                String[] sub = SUBURBS[rnd.nextInt(SUBURBS.length)];
+                p.address1 = (1 + rnd.nextInt(300)) + " " + pick(STREETS) + " " + pick(STREET_TYPES);
+                if (rnd.nextDouble() < 0.1) {
+                    p.address2 = "Unit " + (1 + rnd.nextInt(20));
+                }
+                p.city = sub[0];
+                p.postCode = sub[1];
+                p.state = "Victoria";
+            }
+            if (rnd.nextDouble() < 0.9) {
+                String[] m = mobile();
+                p.phones.add(new PhoneNumber("Mobile", m[0], m[1]));
+                if (rnd.nextDouble() < 0.05) {
+                    String[] m2 = mobile();
+                    p.phones.add(new PhoneNumber("Mobile", m2[0], m2[1]));
+                }
+            }
+            if (rnd.nextDouble() < 0.2) {
+                String digits = "9" + digits(7);
+                p.phones.add(new PhoneNumber("Home", "(03) " + digits.substring(0, 4) + " " + digits.substring(4),
+                        "613" + digits));
+            }
+            if (rnd.nextDouble() < 0.1) {
+                String digits = "8" + digits(7);
+                p.phones.add(new PhoneNumber("Work", "03 " + digits.substring(0, 4) + " " + digits.substring(4),
+                        "613" + digits));
+            }
+            if (rnd.nextDouble() < 0.06) {
+                p.notes = pick(NOTES);
+            }
+            if (rnd.nextDouble() < 0.06) {
+                p.alerts.add(pick(ALERTS));
+                if (rnd.nextDouble() < 0.3) {
+                    String second = pick(ALERTS);
+                    if (!p.alerts.contains(second)) {
+                        p.alerts.add(second);
+                    }
+                }
+            }
+            double r = rnd.nextDouble();
+            p.reminderType = r < 0.7 ? "SMS & Email" : r < 0.85 ? "SMS" : r < 0.95 ? "Email" : "None";
+            p.acceptedPrivacyPolicy = rnd.nextDouble() < 0.6 ? Boolean.TRUE : null;
+            p.acceptedEmailMarketing = rnd.nextDouble() < 0.4;
+            p.practitionerIndex = practitionerAt(rnd.nextInt(specs.size()), p.createdAt);
+        }
+
+        private void familyMember(PatientDraft p, PatientDraft head, int index) {
+            fresh(p);
+            p.familyMember = true;
+            p.lastName = head.lastName;
+            p.address1 = head.address1;
+            p.address2 = head.address2;
+            p.city = head.city;
+            p.state = head.state;
+            p.postCode = head.postCode;
+            p.dateOfBirth = LocalDate.of(2005, 1, 1).plusDays(rnd.nextInt(5_000));
+            p.email = index == 0 ? head.email.toLowerCase(Locale.ROOT) : head.email.toUpperCase(Locale.ROOT);
+            p.emergencyContact = head.firstName + " " + head.lastName + " (parent)";
+        }
+
+        private void duplicateOf(PatientDraft p, PatientDraft survivor) {
+            fresh(p);
+            p.firstName = survivor.firstName;
+            p.lastName = survivor.lastName;
+            p.sex = survivor.sex;
+            p.dateOfBirth = survivor.dateOfBirth;
+            p.email = rnd.nextBoolean() ? survivor.email : null;
+            p.phones = new ArrayList<>(survivor.phones);
+            p.practitionerIndex = survivor.practitionerIndex;
+            Instant latest = survivor.mergedAt != null ? survivor.mergedAt : NOW.minus(Duration.ofDays(1));
+            long window = Math.max(3_600, latest.getEpochSecond() - p.createdAt.getEpochSecond() - 3_600);
+            p.mergedAt = p.createdAt.plusSeconds(1_800 + rnd.nextLong(window));
+            if (!p.mergedAt.isBefore(latest)) {
+                p.mergedAt = latest.minusSeconds(60);
+            }
+            p.archivedAt = p.mergedAt;
+            p.mergedWith = survivor.id;
+        }
+
+        private String uniqueEmail(String local, String domain) {
+            String candidate = local + "@" + domain;
+            int k = 2;
+            while (!usedEmails.add(candidate.toLowerCase(Locale.ROOT))) {
+                candidate = local + k++ + "@" + domain;
+            }
+            return candidate;
+        }
+
+        private static String emailLocal(String name) {
+            return name.toLowerCase(Locale.ROOT).replace("'", "").replace(" ", "");
+        }
+
+        private String[] mobile() {
+            String d = "4" + digits(8);
+            String normalized = "61" + d;
+            String typed = switch (rnd.nextInt(3)) {
+                case 0 -> "0" + d.substring(0, 3) + " " + d.substring(3, 6) + " " + d.substring(6);
+                case 1 -> "0" + d;
+                default -> "+61 " + d.substring(0, 3) + " " + d.substring(3, 6) + " " + d.substring(6);
+            };
+            return new String[]{typed, normalized};
+        }
+
+        private String digits(int count) {
+            StringBuilder sb = new StringBuilder(count);
+            for (int i = 0; i < count; i++) {
+                sb.append((char) ('0' + rnd.nextInt(10)));
+            }
+            return sb.toString();
+        }
+
+        private String pick(String[] values) {
+            return values[rnd.nextInt(values.length)];
+        }
+
+        // ------------------------------------------------------------------ appointments
+
+        private Instant slot(LocalDate date, int earliestHour, int latestHour) {
+            int minutes = earliestHour * 60 + 15 * rnd.nextInt((latestHour - earliestHour) * 4);
+            return date.atTime(LocalTime.of(minutes / 60, minutes % 60)).atZone(CLINIC_ZONE).toInstant();
+        }
+
+        private LocalDate randomDate(Instant from, Instant to) {
+            long span = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
+            return from.plusSeconds(rnd.nextLong(span)).atZone(CLINIC_ZONE).toLocalDate();
+        }
+
+        private void appointments() {
+            Instant pastEnd = NOW.minus(Duration.ofDays(1));
+            for (int pi = 0; pi < n; pi++) {
+                PatientDraft p = patients.get(pi);
+                int count = rnd.nextInt(6) + (rnd.nextDouble() < 0.2 ? 1 + rnd.nextInt(4) : 0);
+                Instant end = p.archivedAt != null ? p.archivedAt : pastEnd;
+                if (end.isAfter(pastEnd)) {
+                    end = pastEnd;
+                }
+                Instant start = p.createdAt.plus(Duration.ofDays(1));
+                List<BookingDraft> mine = new ArrayList<>();
+                for (int k = 0; k < count; k++) {
+                    boolean future = p.archivedAt == null && rnd.nextDouble() < 0.105;
+                    LocalDate date;
+                    if (future) {
+                        date = randomDate(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(120)));
+                    } else {
+                        if (!start.isBefore(end)) {
+                            continue;
+                        }
+                        date = randomDate(start, end);
+                    }
+                    BookingDraft b = new BookingDraft(0);
+                    b.patientIndex = pi;
+                    b.startsAt = slot(date, 8, 18);
+                    b.practitionerIndex = practitionerAt(p.practitionerIndex, b.startsAt);
+                    b.businessIndex = rnd.nextDouble() < 0.85 ? specs.get(b.practitionerIndex).business()
+                            : rnd.nextInt(businesses.size());
+                    mine.add(b);
+                }
+                mine.sort(Comparator.comparing(b -> b.startsAt));
+                for (int k = 0; k < mine.size(); k++) {
+                    BookingDraft b = mine.get(k);
+                    double t = rnd.nextDouble();
+                    b.typeIndex = k == 0 ? 0 : t < 0.75 ? 1 : t < 0.9 ? 2 : 0;
+                    b.endsAt = b.startsAt.plus(Duration.ofMinutes(types.get(b.typeIndex).durationInMinutes()));
+                    Instant booked = b.startsAt.minus(Duration.ofHours(1 + rnd.nextInt(24 * 30)));
+                    b.createdAt = booked.isBefore(p.createdAt) ? p.createdAt.plusSeconds(60 + rnd.nextInt(600))
+                            : booked;
+                    if (b.createdAt.isAfter(NOW)) {
+                        b.createdAt = NOW.minusSeconds(3_600 + rnd.nextInt(86_400));
+                    }
+                    b.online = rnd.nextDouble() < 0.2;
+                    if (rnd.nextDouble() < 0.1) {
+                        b.notes = pick(APPOINTMENT_NOTES);
+                    }
+                    boolean future = b.startsAt.isAfter(NOW);
+                    double status = rnd.nextDouble();
+                    b.arrived = false;
+                    b.dna = false;
+                    if (status < 0.10) {
+                        Instant cancel = b.startsAt.minus(Duration.ofMinutes(30 + rnd.nextInt(3 * 24 * 60)));
+                        if (cancel.isBefore(b.createdAt)) {
+                            cancel = b.createdAt.plusSeconds(60);
+                        }
+                        if (cancel.isAfter(NOW)) {
+                            long window = Math.max(120, NOW.getEpochSecond() - b.createdAt.getEpochSecond());
+                            cancel = b.createdAt.plusSeconds(60 + rnd.nextLong(window - 60));
+                        }
+                        b.cancelledAt = cancel;
+                        b.reason = weightedCancelCode();
+                        if (rnd.nextDouble() < 0.3) {
+                            b.cancellationNote = pick(CANCELLATION_NOTES);
+                        }
+                        b.updatedAt = cancel;
+                    } else if (!future && status < 0.155) {
+                        b.dna = true;
+                        b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
+                    } else if (!future) {
+                        b.arrived = true;
+                        double note = rnd.nextDouble();
+                        b.treatmentNoteStatus = note < 0.85 ? Integer.valueOf(90) : note < 0.95 ? 10 : null;
+                        b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
+                    } else {
+                        b.updatedAt = b.createdAt.plusSeconds(rnd.nextInt(600));
+                    }
+                    if (b.updatedAt.isAfter(NOW)) {
+                        b.updatedAt = NOW.minusSeconds(60);
+                    }
+                    if (b.updatedAt.isBefore(b.createdAt)) {
+                        b.updatedAt = b.createdAt;
+                    }
+                    bookings.add(b);
+                }
+            }
+        }
+
+        private int weightedCancelCode() {
+            double r = rnd.nextDouble();
+            double acc = 0;
+            for (int i = 0; i < CANCEL_CODES.length; i++) {
+                acc += CANCEL_WEIGHTS[i];
+                if (r < acc) {
+                    return CANCEL_CODES[i];
+                }
+            }
+            return 50;
+        }
+
+        private void extraBookings() {
+            int blocks = Math.max(3, n / 40);
+            for (int i = 0; i < blocks; i++) {
+                BookingDraft b = new BookingDraft(1);
+                LocalDate date = randomDate(NOW.minus(Duration.ofDays(700)), NOW.plus(Duration.ofDays(60)));
+                b.startsAt = date.atTime(8, 0).atZone(CLINIC_ZONE).toInstant();
+                b.endsAt = rnd.nextBoolean() ? date.atTime(12, 30).atZone(CLINIC_ZONE).toInstant()
+                        : date.atTime(18, 0).atZone(CLINIC_ZONE).toInstant();
+                b.practitionerIndex = practitionerAt(rnd.nextInt(specs.size()), b.startsAt);
+                b.businessIndex = specs.get(b.practitionerIndex).business();
+                b.createdAt = min(b.startsAt.minus(Duration.ofDays(3 + rnd.nextInt(60))), NOW.minusSeconds(3_600));
+                b.updatedAt = b.createdAt;
+                bookings.add(b);
+            }
+            int groups = Math.max(2, n / 60);
+            for (int i = 0; i < groups; i++) {
+                BookingDraft b = new BookingDraft(2);
+                LocalDate date = randomDate(NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(30)));
+                b.startsAt = date.atTime(18, 0).atZone(CLINIC_ZONE).toInstant();
+                b.endsAt = b.startsAt.plus(Duration.ofMinutes(60));
+                b.practitionerIndex = practitionerAt(rnd.nextBoolean() ? 0 : 2, b.startsAt);
+                b.businessIndex = specs.get(b.practitionerIndex).business();
+                b.typeIndex = 3;
+                b.createdAt = min(b.startsAt.minus(Duration.ofDays(7 + rnd.nextInt(30))), NOW.minusSeconds(3_600));
+                b.updatedAt = b.createdAt;
+                List<Integer> attendees = new ArrayList<>();
+                for (int attempt = 0; attempt < 100 && attendees.size() < 3; attempt++) {
+                    int pi = rnd.nextInt(n);
+                    PatientDraft p = patients.get(pi);
+                    if (p.archivedAt == null && p.createdAt.isBefore(b.createdAt) && !attendees.contains(pi)) {
+                        attendees.add(pi);
+                    }
+                }
+                b.groupPatients = attendees;
+                bookings.add(b);
+            }
+        }
+
+        private void assignBookingIds() {
+            bookings.sort(Comparator.comparing((BookingDraft b) -> b.createdAt));
+            long id = BOOKING_BASE + rnd.nextInt(1_000);
+            for (BookingDraft b : bookings) {
+                b.id = id;
+                id += 1 + rnd.nextInt(3_000);
+            }
+        }
+
+        // ------------------------------------------------------------------ invoices
+
+        private void invoices() {
+            for (BookingDraft b : bookings) {
+                if (b.kind != 0 || b.cancelledAt != null || b.startsAt.isAfter(NOW)) {
+                    continue;
+                }
+                boolean invoiced = Boolean.TRUE.equals(b.arrived) ? rnd.nextDouble() < 0.7 : rnd.nextDouble() < 0.2;
+                if (!invoiced) {
+                    continue;
+                }
+                InvoiceDraft inv = new InvoiceDraft();
+                inv.appointment = b;
+                inv.patientIndex = b.patientIndex;
+                inv.practitionerIndex = b.practitionerIndex;
+                inv.businessIndex = b.businessIndex;
+                inv.issueDate = b.startsAt.atZone(CLINIC_ZONE).toLocalDate();
+                inv.net = typePrice[b.typeIndex];
+                inv.tax = typeGst[b.typeIndex] ? tenPercent(inv.net) : BigDecimal.ZERO.setScale(2);
+                inv.createdAt = b.endsAt.plusSeconds(rnd.nextInt(3 * 3_600));
+                invoices.add(inv);
+            }
+            for (int pi = 0; pi < n; pi++) {
+                PatientDraft p = patients.get(pi);
+                if (rnd.nextDouble() >= 0.3) {
+                    continue;
+                }
+                Instant end = p.archivedAt != null ? p.archivedAt : NOW.minus(Duration.ofDays(1));
+                Instant start = p.createdAt.plus(Duration.ofHours(2));
+                if (!start.isBefore(end)) {
+                    continue;
+                }
+                InvoiceDraft inv = new InvoiceDraft();
+                inv.patientIndex = pi;
+                inv.createdAt = slot(randomDate(start, end), 9, 17);
+                if (inv.createdAt.isBefore(start) || inv.createdAt.isAfter(end)) {
+                    inv.createdAt = start;
+                }
+                inv.practitionerIndex = practitionerAt(p.practitionerIndex, inv.createdAt);
+                inv.businessIndex = specs.get(inv.practitionerIndex).business();
+                inv.issueDate = inv.createdAt.atZone(CLINIC_ZONE).toLocalDate();
+                inv.net = rnd.nextBoolean() ? new BigDecimal("22.50") : new BigDecimal("45.00");
+                inv.tax = tenPercent(inv.net);
+                invoices.add(inv);
+            }
+            invoices.sort(Comparator.comparing((InvoiceDraft i) -> i.createdAt));
+            long id = INVOICE_BASE + rnd.nextInt(1_000);
+            int number = 1001;
+            LocalDate today = NOW.atZone(CLINIC_ZONE).toLocalDate();
+            for (InvoiceDraft inv : invoices) {
+                inv.id = id;
+                id += 1 + rnd.nextInt(3_000);
+                inv.number = number++;
+                boolean old = inv.issueDate.isBefore(today.minusDays(60));
+                double r = rnd.nextDouble();
+                inv.status = old ? (r < 0.80 ? 20 : r < 0.90 ? 30 : r < 0.95 ? 40 : 10)
+                        : (r < 0.55 ? 20 : r < 0.90 ? 10 : r < 0.95 ? 30 : 40);
+                if (inv.status == 20 || inv.status == 30) {
+                    Instant closed = inv.createdAt.plus(Duration.ofMinutes(rnd.nextDouble() < 0.7 ? rnd.nextInt(30)
+                            : rnd.nextInt(14 * 24 * 60)));
+                    inv.closedAt = closed.isAfter(NOW) ? NOW.minusSeconds(60) : closed;
+                }
+                if (rnd.nextDouble() < 0.08) {
+                    inv.notes = pick(INVOICE_NOTES);
+                }
+                if (rnd.nextDouble() < 0.05) {
+                    inv.extra = pick(EXTRA_PATIENT_INFO);
+                }
+                inv.updatedAt = inv.closedAt != null ? inv.closedAt : inv.createdAt;
+            }
+        }
+
+        private static BigDecimal tenPercent(BigDecimal net) {
+            return net.multiply(new BigDecimal("0.10")).setScale(2, RoundingMode.HALF_UP);
+        }
+
+        private static Instant min(Instant a, Instant b) {
+            return a.isBefore(b) ? a : b;
+        }
+
+        // ------------------------------------------------------------------ assembly
+
+        private Clinic assemble() {
+            List<Patient> patientList = new ArrayList<>(n);
+            for (PatientDraft p : patients) {
+                patientList.add(p.build());
+            }
+            List<IndividualAppointment> appointments = new ArrayList<>();
+            List<UnavailableBlock> blocks = new ArrayList<>();
+            List<GroupAppointment> groups = new ArrayList<>();
+            for (BookingDraft b : bookings) {
+                long practitionerId = practitioners.get(b.practitionerIndex).id();
+                long businessId = businesses.get(b.businessIndex).id();
+                switch (b.kind) {
+                    case 0 -> appointments.add(new IndividualAppointment(b.id, patients.get(b.patientIndex).id,
+                            practitionerId, businessId, types.get(b.typeIndex).id(), b.startsAt, b.endsAt, b.notes,
+                            b.arrived, b.dna, b.cancelledAt, b.reason,
+                            b.reason == null ? null : Clinic.cancellationReasonDescription(b.reason),
+                            b.cancellationNote, b.treatmentNoteStatus, b.online, null, b.createdAt, b.updatedAt));
+                    case 1 -> blocks.add(new UnavailableBlock(b.id, practitionerId, businessId, b.startsAt, b.endsAt,
+                            b.createdAt));
+                    default -> groups.add(new GroupAppointment(b.id, practitionerId, businessId,
+                            types.get(b.typeIndex).id(), b.startsAt, b.endsAt, types.get(b.typeIndex).maxAttendees(),
+                            b.groupPatients.stream().map(pi -> patients.get(pi).id).toList(), b.createdAt));
+                }
+            }
+            List<Invoice> invoiceList = new ArrayList<>(invoices.size());
+            BigDecimal zero = new BigDecimal("0.00");
+            for (InvoiceDraft inv : invoices) {
+                BigDecimal total = inv.net.add(inv.tax);
+                BigDecimal paid;
+                BigDecimal outstanding;
+                BigDecimal other = zero;
+                switch (inv.status) {
+                    case 20 -> {
+                        paid = total;
+                        outstanding = zero;
+                    }
+                    case 30 -> {
+                        paid = zero;
+                        outstanding = zero;
+                        other = total;
+                    }
+                    case 40 -> {
+                        paid = total.add(new BigDecimal("20.00"));
+                        outstanding = new BigDecimal("-20.00");
+                    }
+                    default -> {
+                        paid = zero;
+                        outstanding = total;
+                    }
+                }
+                invoiceList.add(new Invoice(inv.id, inv.number, inv.issueDate, inv.status,
+                        patients.get(inv.patientIndex).id, practitioners.get(inv.practitionerIndex).id(),
+                        businesses.get(inv.businessIndex).id(), inv.appointment == null ? null : inv.appointment.id,
+                        inv.net, inv.tax, total, paid, outstanding, zero, other, inv.notes, inv.extra, inv.closedAt,
+                        null, inv.createdAt, inv.updatedAt));
+            }
+            return new Clinic(NOW, businesses, users, practitioners, types, patientList, appointments, invoiceList,
+                    blocks, groups);
+        }
+    }
+}

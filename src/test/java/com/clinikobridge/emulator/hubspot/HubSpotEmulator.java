@@ -1,0 +1,662 @@
+package com.clinikobridge.emulator.hubspot;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.clinikobridge.emulator.hubspot.Http.Req;
+import com.clinikobridge.emulator.hubspot.Http.Resp;
+import com.clinikobridge.emulator.hubspot.PortalState.PropDef;
+import com.clinikobridge.emulator.hubspot.PortalState.StoredRecord;
+import com.clinikobridge.emulator.hubspot.PortalState.Validated;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Stateful in-process HubSpot CRM emulator for tests. Serves the legacy {@code /crm/v3/...} + {@code /crm/v4/...} paths
+ * and the date-based {@code /crm/{api}/2026-03/...} paths on {@code http://127.0.0.1:<port>}. All state is guarded by
+ * one lock, so it is safe to call from many client threads.
+ */
+public final class HubSpotEmulator implements AutoCloseable {
+
+    /** Token accepted by {@link #start()}. */
+    public static final String DEFAULT_TOKEN = "pat-na1-emulator-token";
+
+    /** Default rolling window for {@link #tenSecondlyLimit(int)}. */
+    public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
+
+    /** Immutable view of one CRM record. */
+    public record RecordSnapshot(String type, String id, Map<String, String> properties, Instant createdAt,
+            Instant updatedAt, boolean archived) {
+        /** Value of one property, or null. */
+        public String property(String name) {
+            return properties.get(name);
+        }
+    }
+
+    /** One stored association edge (direction fromType → toType). */
+    public record AssociationSnapshot(String fromId, String toId, int typeId) {
+    }
+
+    /** Immutable view of a property definition. */
+    public record PropertySnapshot(String name, String label, String type, String fieldType, String groupName,
+            boolean hasUniqueValue, boolean hubspotDefined, List<String> optionValues) {
+    }
+
+    /** Immutable view of a property group. */
+    public record GroupSnapshot(String name, String label) {
+    }
+
+    /** Immutable view of a pipeline stage. */
+    public record StageSnapshot(String id, String label, String probability) {
+    }
+
+    /** Immutable view of a deal pipeline. */
+    public record PipelineSnapshot(String id, String label, List<StageSnapshot> stages) {
+    }
+
+    /** Immutable view of an owner. */
+    public record OwnerSnapshot(String id, String email, String firstName, String lastName, long userId) {
+    }
+
+    /** One received HTTP request with the status it was answered with. kind: see {@link #kindCount(String)}. */
+    public record RequestLogEntry(String method, String path, String query, String kind, int status) {
+    }
+
+    private final String token;
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final PortalState state = new PortalState();
+    private final AssociationsApi associationsApi = new AssociationsApi(state);
+    private final ObjectsApi objectsApi = new ObjectsApi(state, associationsApi);
+    private final PropertiesApi propertiesApi = new PropertiesApi(state);
+    private final MetaApi metaApi = new MetaApi(state);
+
+    // settings and counters, guarded by state
+    private Integer rateMax;
+    private Duration rateWindow = DEFAULT_WINDOW;
+    private final Deque<Long> windowHits = new ArrayDeque<>();
+    private Integer searchPerSecond;
+    private final Deque<Long> searchHits = new ArrayDeque<>();
+    private Integer dailyMax;
+    private int dailyUsed;
+    private boolean retryAfterHeader;
+    private int failEveryN;
+    private int failStatus;
+    private int failSeq;
+    private int dropEveryN;
+    private int dropSeq;
+    private int outageAfter = -1;
+    private int outageStatus = 503;
+    private int outageSeq;
+    private int throttled;
+    private final List<RequestLogEntry> log = new ArrayList<>();
+
+    private HubSpotEmulator(String token) {
+        this.token = token;
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "hubspot-emulator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Starts an emulator that accepts {@link #DEFAULT_TOKEN}. */
+    public static HubSpotEmulator start() {
+        return new HubSpotEmulator(DEFAULT_TOKEN);
+    }
+
+    /** Starts an emulator that accepts the given bearer token. */
+    public static HubSpotEmulator start(String token) {
+        return new HubSpotEmulator(token);
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:54321} (no trailing slash). */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Bound TCP port. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The bearer token the emulator accepts. */
+    public String token() {
+        return token;
+    }
+
+    /** Stops the server. */
+    @Override
+    public void close() {
+        server.stop(0);
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // =================================================================== settings
+
+    /** Enables the ten-secondly rolling limit with a 10 s window. */
+    public HubSpotEmulator tenSecondlyLimit(int maxRequests) {
+        return tenSecondlyLimit(maxRequests, DEFAULT_WINDOW);
+    }
+
+    /** Enables the rolling limit: at most maxRequests non-search requests per window, else 429 TEN_SECONDLY_ROLLING. */
+    public HubSpotEmulator tenSecondlyLimit(int maxRequests, Duration window) {
+        synchronized (state) {
+            this.rateMax = maxRequests;
+            this.rateWindow = window;
+            windowHits.clear();
+        }
+        return this;
+    }
+
+    /** Disables the rolling and daily limits. */
+    public HubSpotEmulator disableRateLimits() {
+        synchronized (state) {
+            rateMax = null;
+            dailyMax = null;
+            searchPerSecond = null;
+            windowHits.clear();
+        }
+        return this;
+    }
+
+    /** Daily request cap (non-search); over it → 429 policyName DAILY. */
+    public HubSpotEmulator dailyLimit(int maxRequests) {
+        synchronized (state) {
+            dailyMax = maxRequests;
+            dailyUsed = 0;
+        }
+        return this;
+    }
+
+    /** Search bucket: at most n search requests per second, else 429 "secondly" limit. Off by default. */
+    public HubSpotEmulator searchPerSecondLimit(int n) {
+        synchronized (state) {
+            searchPerSecond = n;
+            searchHits.clear();
+        }
+        return this;
+    }
+
+    /** When enabled, 429 responses carry Retry-After (seconds until the window frees a slot, at least 1). */
+    public HubSpotEmulator retryAfterHeader(boolean enabled) {
+        synchronized (state) {
+            retryAfterHeader = enabled;
+        }
+        return this;
+    }
+
+    /** Every n-th request from now on is answered with the given status before anything is done. */
+    public HubSpotEmulator failEveryNth(int n, int status) {
+        synchronized (state) {
+            failEveryN = n;
+            failStatus = status;
+            failSeq = 0;
+        }
+        return this;
+    }
+
+    /** Every n-th request that reaches a handler is performed, then answered with 502 (lost response). */
+    public HubSpotEmulator dropResponseEveryNth(int n) {
+        synchronized (state) {
+            dropEveryN = n;
+            dropSeq = 0;
+        }
+        return this;
+    }
+
+    /** Hard outage: the next {@code requests} requests are served, every one after that gets 503. */
+    public HubSpotEmulator failAllAfter(int requests) {
+        return failAllAfter(requests, 503);
+    }
+
+    /** Hard outage with a chosen status. */
+    public HubSpotEmulator failAllAfter(int requests, int status) {
+        synchronized (state) {
+            outageAfter = requests;
+            outageStatus = status;
+            outageSeq = 0;
+        }
+        return this;
+    }
+
+    /** Removes every fault injection (failEveryNth, dropResponseEveryNth, failAllAfter). */
+    public HubSpotEmulator clearFaults() {
+        synchronized (state) {
+            failEveryN = 0;
+            dropEveryN = 0;
+            outageAfter = -1;
+        }
+        return this;
+    }
+
+    /** Makes the portal reject hasUniqueValue properties on this object type (400 VALIDATION_ERROR). */
+    public HubSpotEmulator refuseUniqueProperties(String objectType) {
+        synchronized (state) {
+            state.refuseUnique.add(ObjectTypes.canonical(objectType));
+        }
+        return this;
+    }
+
+    /** Caps the number of deal pipelines (including the default); creating beyond it → 400. */
+    public HubSpotEmulator maxPipelines(int max) {
+        synchronized (state) {
+            state.maxPipelines = max;
+        }
+        return this;
+    }
+
+    /** Adds an owner (type PERSON) and returns its owner id (use it for hubspot_owner_id). */
+    public String addOwner(String email, String firstName, String lastName) {
+        synchronized (state) {
+            return metaApi.addOwner(email, firstName, lastName).id;
+        }
+    }
+
+    /**
+     * Creates a record directly (bypassing HTTP, rate limits and faults) with normal validation and uniqueness
+     * checks; returns its id. Throws IllegalArgumentException when HubSpot would reject it.
+     */
+    public String seedRecord(String objectType, Map<String, String> properties) {
+        synchronized (state) {
+            String type = ObjectTypes.canonical(objectType);
+            Validated v = state.validate(type, new LinkedHashMap<>(properties), null, true);
+            if (!v.ok()) {
+                throw new IllegalArgumentException(PortalState.propertyErrorMessage(v.problems()));
+            }
+            Optional<ApiException> conflict = state.uniqueConflict(type,
+                    List.of(new PortalState.PlannedWrite(null, PortalState.merged(null, v.values()))));
+            if (conflict.isPresent()) {
+                throw new IllegalArgumentException(conflict.get().getMessage());
+            }
+            return state.create(type, v.values(), Instant.now()).id;
+        }
+    }
+
+    /** Clears all portal data (records, associations, custom properties/groups, owners, pipelines), settings and counters. */
+    public void reset() {
+        synchronized (state) {
+            state.reset();
+            rateMax = null;
+            rateWindow = DEFAULT_WINDOW;
+            windowHits.clear();
+            searchPerSecond = null;
+            searchHits.clear();
+            dailyMax = null;
+            dailyUsed = 0;
+            retryAfterHeader = false;
+            failEveryN = 0;
+            dropEveryN = 0;
+            outageAfter = -1;
+            throttled = 0;
+            log.clear();
+        }
+    }
+
+    // =================================================================== inspection
+
+    /** Active (non-archived) records of a type, in creation order. */
+    public List<RecordSnapshot> records(String objectType) {
+        synchronized (state) {
+            String type = ObjectTypes.canonical(objectType);
+            return state.recordsOf(type).values().stream().filter(r -> !r.archived).map(HubSpotEmulator::snapshot)
+                    .toList();
+        }
+    }
+
+    /** Archived records of a type. */
+    public List<RecordSnapshot> archivedRecords(String objectType) {
+        synchronized (state) {
+            String type = ObjectTypes.canonical(objectType);
+            return state.recordsOf(type).values().stream().filter(r -> r.archived).map(HubSpotEmulator::snapshot)
+                    .toList();
+        }
+    }
+
+    /** One record by id (active or archived). */
+    public Optional<RecordSnapshot> record(String objectType, String id) {
+        synchronized (state) {
+            return Optional.ofNullable(state.recordsOf(ObjectTypes.canonical(objectType)).get(id))
+                    .map(HubSpotEmulator::snapshot);
+        }
+    }
+
+    /** First active record whose property equals value (case-insensitive for contact email). */
+    public Optional<RecordSnapshot> findByProperty(String objectType, String property, String value) {
+        synchronized (state) {
+            String type = ObjectTypes.canonical(objectType);
+            String key = PortalState.normalizeKey(type, property, value);
+            return state.recordsOf(type).values().stream().filter(r -> !r.archived)
+                    .filter(r -> r.props.get(property) != null
+                            && PortalState.normalizeKey(type, property, r.props.get(property)).equals(key))
+                    .findFirst().map(HubSpotEmulator::snapshot);
+        }
+    }
+
+    /** Association edges stored from fromType to toType (both directions are stored for every association). */
+    public Set<AssociationSnapshot> associations(String fromType, String toType) {
+        synchronized (state) {
+            String from = ObjectTypes.canonical(fromType);
+            String to = ObjectTypes.canonical(toType);
+            Set<AssociationSnapshot> out = new LinkedHashSet<>();
+            state.assocs.stream().filter(a -> a.fromType().equals(from) && a.toType().equals(to))
+                    .forEach(a -> out.add(new AssociationSnapshot(a.fromId(), a.toId(), a.typeId())));
+            return Collections.unmodifiableSet(out);
+        }
+    }
+
+    /** Active property definitions of a type (HubSpot-defined and custom). */
+    public List<PropertySnapshot> properties(String objectType) {
+        synchronized (state) {
+            return state.props.get(ObjectTypes.canonical(objectType)).values().stream().filter(d -> !d.archived)
+                    .map(HubSpotEmulator::snapshot).toList();
+        }
+    }
+
+    /** One active property definition. */
+    public Optional<PropertySnapshot> property(String objectType, String name) {
+        synchronized (state) {
+            PropDef d = state.props.get(ObjectTypes.canonical(objectType)).get(name);
+            return d == null || d.archived ? Optional.empty() : Optional.of(snapshot(d));
+        }
+    }
+
+    /** Active property groups of a type. */
+    public List<GroupSnapshot> groups(String objectType) {
+        synchronized (state) {
+            return state.groups.get(ObjectTypes.canonical(objectType)).values().stream().filter(g -> !g.archived)
+                    .map(g -> new GroupSnapshot(g.name, g.label)).toList();
+        }
+    }
+
+    /** Deal pipelines, the seeded {@code default} first. */
+    public List<PipelineSnapshot> pipelines() {
+        synchronized (state) {
+            return state.pipelines.values().stream()
+                    .map(p -> new PipelineSnapshot(p.id, p.label, p.stages.stream()
+                            .map(s -> new StageSnapshot(s.id, s.label, s.metadata.get("probability"))).toList()))
+                    .toList();
+        }
+    }
+
+    /** Owners added with {@link #addOwner}. */
+    public List<OwnerSnapshot> owners() {
+        synchronized (state) {
+            return state.owners.values().stream()
+                    .map(o -> new OwnerSnapshot(o.id, o.email, o.firstName, o.lastName, o.userId)).toList();
+        }
+    }
+
+    /** Total HTTP requests received (including faulted, unauthorized and throttled ones). */
+    public int requestCount() {
+        synchronized (state) {
+            return log.size();
+        }
+    }
+
+    /** Requests whose path starts with the prefix, e.g. "/crm/v3/objects/contacts/batch/upsert". */
+    public int requestCount(String pathPrefix) {
+        synchronized (state) {
+            return (int) log.stream().filter(e -> e.path().startsWith(pathPrefix)).count();
+        }
+    }
+
+    /**
+     * Requests of one endpoint kind: "create", "update", "upsert", "read", "archive", "list", "search",
+     * "associations", "properties", "owners", "pipelines", "other".
+     */
+    public int kindCount(String kind) {
+        synchronized (state) {
+            return (int) log.stream().filter(e -> e.kind().equals(kind)).count();
+        }
+    }
+
+    /** Requests answered 429 by the rate limiter. */
+    public int throttledCount() {
+        synchronized (state) {
+            return throttled;
+        }
+    }
+
+    /** Copy of the request log, oldest first. */
+    public List<RequestLogEntry> requests() {
+        synchronized (state) {
+            return List.copyOf(log);
+        }
+    }
+
+    private static RecordSnapshot snapshot(StoredRecord r) {
+        return new RecordSnapshot(r.type, r.id, Collections.unmodifiableMap(new LinkedHashMap<>(r.props)), r.createdAt,
+                r.updatedAt, r.archived);
+    }
+
+    private static PropertySnapshot snapshot(PropDef d) {
+        return new PropertySnapshot(d.name, d.label, d.type, d.fieldType, d.groupName, d.hasUniqueValue,
+                d.hubspotDefined, d.options.stream().map(PortalState.Option::value).toList());
+    }
+
+    // =================================================================== HTTP
+
+    private void handle(HttpExchange ex) {
+        try (ex) {
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            Req req = new Req(ex.getRequestMethod().toUpperCase(), ex.getRequestURI().getRawPath(),
+                    ex.getRequestURI().getRawQuery(), raw);
+            Resp resp;
+            synchronized (state) {
+                resp = process(req, ex.getRequestHeaders().getFirst("Authorization"));
+            }
+            send(ex, resp);
+        } catch (IOException e) {
+            // client went away
+        } catch (RuntimeException e) {
+            try {
+                send(ex, Resp.json(500, Json.error("INTERNAL_ERROR", "Emulator failure: " + e)));
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    private static String kindOf(Req req) {
+        if (req.api == null) {
+            return "other";
+        }
+        return switch (req.api) {
+            case "objects" -> req.rest.isEmpty() ? "other" : ObjectsApi.kind(req);
+            case "associations" -> "associations";
+            case "properties" -> "properties";
+            case "owners" -> "owners";
+            case "pipelines" -> "pipelines";
+            default -> "other";
+        };
+    }
+
+    private Resp process(Req req, String authorization) {
+        String kind = kindOf(req);
+        int index = log.size();
+        log.add(new RequestLogEntry(req.method, req.path, req.query.isEmpty() ? null : String.valueOf(req.query), kind, 0));
+        Resp resp = decide(req, authorization, kind);
+        log.set(index, new RequestLogEntry(req.method, req.path, log.get(index).query(), kind, resp.status));
+        return resp;
+    }
+
+    private Resp decide(Req req, String authorization, String kind) {
+        if (outageAfter >= 0 && ++outageSeq > outageAfter) {
+            return fault(outageStatus);
+        }
+        if (failEveryN > 0 && ++failSeq % failEveryN == 0) {
+            return fault(failStatus);
+        }
+        if (authorization == null || !authorization.equals("Bearer " + token)) {
+            ObjectNode body = Json.error("INVALID_AUTHENTICATION", authorization == null
+                    ? "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+                    : "Authentication credentials are invalid or expired. Check that the private app access token is correct.");
+            return Resp.json(401, body);
+        }
+        boolean search = "search".equals(kind);
+        long now = System.nanoTime();
+        if (search) {
+            if (searchPerSecond != null) {
+                prune(searchHits, now, Duration.ofSeconds(1));
+                if (searchHits.size() >= searchPerSecond) {
+                    throttled++;
+                    return rateLimited("You have reached your secondly limit.", "SECONDLY", null,
+                            retrySeconds(searchHits, now, Duration.ofSeconds(1)));
+                }
+                searchHits.addLast(now);
+            }
+        } else {
+            prune(windowHits, now, rateWindow);
+            if (rateMax != null && windowHits.size() >= rateMax) {
+                throttled++;
+                return rateLimited("You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING",
+                        "publicapi:private-app-api-calls-ten-secondly:" + PortalState.PORTAL_ID,
+                        retrySeconds(windowHits, now, rateWindow));
+            }
+            if (dailyMax != null && dailyUsed >= dailyMax) {
+                throttled++;
+                return rateLimited("You have reached your daily limit.", "DAILY", null, 60);
+            }
+            windowHits.addLast(now);
+            dailyUsed++;
+        }
+        Resp resp;
+        try {
+            resp = route(req);
+        } catch (ApiException e) {
+            resp = Resp.json(e.status, e.body);
+        }
+        if (!search) {
+            int max = rateMax == null ? 190 : rateMax;
+            resp.headers.put("X-HubSpot-RateLimit-Max", String.valueOf(max));
+            resp.headers.put("X-HubSpot-RateLimit-Remaining", String.valueOf(Math.max(0, max - windowHits.size())));
+            resp.headers.put("X-HubSpot-RateLimit-Interval-Milliseconds", String.valueOf(rateWindow.toMillis()));
+            if (dailyMax != null) {
+                resp.headers.put("X-HubSpot-RateLimit-Daily", String.valueOf(dailyMax));
+                resp.headers.put("X-HubSpot-RateLimit-Daily-Remaining", String.valueOf(Math.max(0, dailyMax - dailyUsed)));
+            }
+        }
+        if (dropEveryN > 0 && ++dropSeq % dropEveryN == 0) {
+            return fault(502);
+        }
+        return resp;
+    }
+
+    private Resp route(Req req) {
+        if (req.api == null) {
+            throw ApiException.notFound("No route for " + req.method + " " + req.path);
+        }
+        return switch (req.api) {
+            case "objects" -> {
+                if (req.rest.isEmpty()) {
+                    throw ApiException.notFound("No route for " + req.method + " " + req.path);
+                }
+                yield objectsApi.handle(req);
+            }
+            case "associations" -> associationsApi.handle(req);
+            case "properties" -> {
+                if (req.rest.isEmpty()) {
+                    throw ApiException.notFound("No route for " + req.method + " " + req.path);
+                }
+                yield propertiesApi.handle(req);
+            }
+            case "owners" -> metaApi.owners(req);
+            case "pipelines" -> metaApi.pipelines(req);
+            default -> throw ApiException.notFound("No route for " + req.method + " " + req.path);
+        };
+    }
+
+    private static void prune(Deque<Long> hits, long now, Duration window) {
+        long cutoff = now - window.toNanos();
+        while (!hits.isEmpty() && hits.peekFirst() <= cutoff) {
+            hits.pollFirst();
+        }
+    }
+
+    private static int retrySeconds(Deque<Long> hits, long now, Duration window) {
+        if (hits.isEmpty()) {
+            return 1;
+        }
+        long waitNanos = hits.peekFirst() + window.toNanos() - now;
+        return (int) Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+    }
+
+    private Resp rateLimited(String message, String policy, String groupName, int retryAfter) {
+        ObjectNode body = Json.object();
+        body.put("status", "error");
+        body.put("message", message);
+        body.put("errorType", "RATE_LIMIT");
+        body.put("correlationId", Json.correlationId());
+        body.put("policyName", policy);
+        if (groupName != null) {
+            body.put("groupName", groupName);
+        } else {
+            body.put("requestId", Json.correlationId());
+        }
+        Resp r = Resp.json(429, body);
+        if (retryAfterHeader) {
+            r.headers.put("Retry-After", String.valueOf(retryAfter));
+        }
+        return r;
+    }
+
+    private static Resp fault(int status) {
+        String category = switch (status) {
+            case 429 -> "RATE_LIMITS";
+            case 423 -> "LOCKED";
+            default -> status >= 500 ? "INTERNAL_ERROR" : "VALIDATION_ERROR";
+        };
+        return Resp.json(status, Json.error(category, "Emulated fault: HTTP " + status));
+    }
+
+    private static void send(HttpExchange ex, Resp resp) throws IOException {
+        resp.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        if (resp.body == null || resp.status == 204) {
+            ex.sendResponseHeaders(resp.status, -1);
+            return;
+        }
+        byte[] bytes = Json.MAPPER.writeValueAsString(resp.body).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+        ex.sendResponseHeaders(resp.status, bytes.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+}

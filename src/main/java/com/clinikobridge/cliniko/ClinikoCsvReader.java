@@ -141,7 +141,7 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 					rewind(taken);
 					return SourceItem.rejected(ref, null, null, "broken quoting: a quoted field is never closed");
 				}
-				return SourceItem.rejected(ref, null, null,
+				return SourceItem.rejected(ref, lenientId(new CsvRow(header, values)), null,
 						"wrong column count: expected " + columns + ", found " + values.length);
 			}
 			CsvRow row = new CsvRow(header, values);

@@ -31,6 +31,8 @@ public final class ResilientHttp {
 
 	private final RestClient client;
 
+	private final String baseUrl;
+
 	private final RateLimit rateLimit;
 
 	private final RetryBudget budget;
@@ -49,11 +51,11 @@ public final class ResilientHttp {
 			RateLimit rateLimit, RetryBudget budget, Function<HttpReply, Optional<Duration>> throttleWait,
 			Duration timeout) {
 		this.api = api;
+		this.baseUrl = baseUrl.replaceAll("/+$", "");
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
 				HttpClient.newBuilder().connectTimeout(timeout).build());
 		factory.setReadTimeout(timeout);
 		RestClient.Builder builder = RestClient.builder()
-			.baseUrl(baseUrl)
 			.requestFactory(factory)
 			.defaultHeader("Accept", MediaType.APPLICATION_JSON_VALUE);
 		configurer.accept(builder);
@@ -121,8 +123,9 @@ public final class ResilientHttp {
 	}
 
 	private HttpReply exchange(HttpMethod method, String pathOrUrl, String jsonBody) {
-		RestClient.RequestBodySpec spec = pathOrUrl.startsWith("http")
-				? client.method(method).uri(URI.create(pathOrUrl)) : client.method(method).uri(pathOrUrl);
+		// Build the URI as given: a template would encode %5B (q[] filters) a second time.
+		URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : baseUrl + pathOrUrl);
+		RestClient.RequestBodySpec spec = client.method(method).uri(uri);
 		if (jsonBody != null) {
 			spec = spec.contentType(MediaType.APPLICATION_JSON).body(jsonBody);
 		}

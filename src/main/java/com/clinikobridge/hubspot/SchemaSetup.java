@@ -86,11 +86,7 @@ public final class SchemaSetup {
 
 	/** Finds or creates the "Cliniko invoices" deal pipeline and maps invoice statuses to its stages. */
 	public PortalSchema ensureDealPipeline() {
-		JsonNode pipeline = client.pipelines("deals")
-			.stream()
-			.filter(p -> PIPELINE_LABEL.equals(p.path("label").asString(null)))
-			.findFirst()
-			.orElse(null);
+		JsonNode pipeline = findPipeline();
 		if (pipeline == null) {
 			ObjectNode body = HubSpotClient.JSON.createObjectNode().put("label", PIPELINE_LABEL).put("displayOrder", 99);
 			ArrayNode stages = body.putArray("stages");
@@ -99,8 +95,17 @@ public final class SchemaSetup {
 				ObjectNode s = stages.addObject().put("label", stage[0]).put("displayOrder", order++);
 				s.putObject("metadata").put("probability", stage[1]);
 			}
-			pipeline = client.createPipeline("deals", body);
-			log.info("Created the deal pipeline '{}'", PIPELINE_LABEL);
+			try {
+				pipeline = client.createPipeline("deals", body);
+				log.info("Created the deal pipeline '{}'", PIPELINE_LABEL);
+			}
+			catch (HubSpotException ex) {
+				// 409: an earlier attempt whose answer was lost created it.
+				pipeline = ex.status() == 409 ? findPipeline() : null;
+				if (pipeline == null) {
+					throw ex;
+				}
+			}
 		}
 		Map<Integer, String> stageIds = new LinkedHashMap<>();
 		for (Map.Entry<Integer, String[]> stage : STAGES.entrySet()) {
@@ -115,5 +120,13 @@ public final class SchemaSetup {
 			}
 		}
 		return new PortalSchema(pipeline.path("id").asString(), stageIds);
+	}
+
+	private JsonNode findPipeline() {
+		return client.pipelines("deals")
+			.stream()
+			.filter(p -> PIPELINE_LABEL.equals(p.path("label").asString(null)))
+			.findFirst()
+			.orElse(null);
 	}
 }

@@ -767,7 +767,7 @@ public final class ClinicGenerator {
                 inv.number = number++;
                 boolean old = inv.issueDate.isBefore(today.minusDays(60));
                 double r = rnd.nextDouble();
-                inv.status = old ? (r < 0.80 ? 20 : r < 0.90 ? 30 : r < 0.95 ? 40 : 10)
+                inv.status = old ? (r < 0.75 ? 20 : r < 0.85 ? 30 : r < 0.90 ? 40 : 10)
                         : (r < 0.55 ? 20 : r < 0.90 ? 10 : r < 0.95 ? 30 : 40);
                 if (inv.status == 20 || inv.status == 30) {
                     Instant closed = inv.createdAt.plus(Duration.ofMinutes(rnd.nextDouble() < 0.7 ? rnd.nextInt(30)

@@ -403,6 +403,8 @@ public final class ClinikoEmulator implements AutoCloseable {
     // ------------------------------------------------------------------ routing
 
     private static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         BadRequest(String message) {
             super(message);
         }
@@ -528,7 +530,7 @@ public final class ClinikoEmulator implements AutoCloseable {
         Comparator<T> byId = Comparator.comparingLong(resource.id);
         if (sorts.isEmpty()) {
             // items are pre-sorted by created_at, id
-            return "desc".equalsIgnoreCase(order) ? (Comparator<T>) resource.defaultOrder.reversed() : null;
+            return "desc".equalsIgnoreCase(order) ? resource.defaultOrder.reversed() : null;
         }
         Comparator<T> comparator = null;
         for (String part : sorts.get(sorts.size() - 1).split(",")) {
@@ -643,7 +645,7 @@ public final class ClinikoEmulator implements AutoCloseable {
                     if (!op.equals("=")) {
                         throw new BadRequest("Wildcards only with = for " + name);
                     }
-                    Pattern pattern = Pattern.compile(wildcard(value, '*').replace(".*", "."));
+                    Pattern pattern = Pattern.compile(dateWildcard(value));
                     return x -> {
                         Object d = getter.apply(x);
                         return d != null && pattern.matcher(d.toString()).matches();
@@ -699,15 +701,25 @@ public final class ClinikoEmulator implements AutoCloseable {
         };
     }
 
+    /** Regex for a string wildcard pattern: {@code wildcard} matches any run of characters. */
     private static String wildcard(String value, char wildcard) {
         StringBuilder sb = new StringBuilder();
-        for (String part : value.split(Pattern.quote(String.valueOf(wildcard)), -1)) {
-            if (sb.length() > 0 || value.startsWith(String.valueOf(wildcard)) && sb.length() == 0 && !part.isEmpty()) {
-                // handled below
+        String[] parts = value.split(Pattern.quote(String.valueOf(wildcard)), -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                sb.append(".*");
             }
-            sb.append(Pattern.quote(part)).append(".*");
+            sb.append(Pattern.quote(parts[i]));
         }
-        sb.setLength(sb.length() - 2);
+        return sb.toString();
+    }
+
+    /** Regex for a date pattern like {@code ****-05-**}: each {@code *} matches one character. */
+    private static String dateWildcard(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : value.toCharArray()) {
+            sb.append(c == '*' ? "." : Pattern.quote(String.valueOf(c)));
+        }
         return sb.toString();
     }
 
@@ -799,6 +811,7 @@ public final class ClinikoEmulator implements AutoCloseable {
         final Map<Long, Patient> patients = new HashMap<>();
         final Map<Long, Integer> invoiceStatusByAppointment = new HashMap<>();
 
+        @SuppressWarnings("unchecked")
         Data(Clinic clinic) {
             this.clinic = clinic;
             clinic.patients().forEach(p -> patients.put(p.id(), p));

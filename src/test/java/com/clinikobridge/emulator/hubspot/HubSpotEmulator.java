@@ -625,6 +625,7 @@ public final class HubSpotEmulator implements AutoCloseable {
         body.put("errorType", "RATE_LIMIT");
         body.put("correlationId", Json.correlationId());
         body.put("policyName", policy);
+        body.put("category", "RATE_LIMITS");
         if (groupName != null) {
             body.put("groupName", groupName);
         } else {

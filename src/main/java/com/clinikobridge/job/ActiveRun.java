@@ -134,7 +134,7 @@ public class ActiveRun {
 	}
 
 	public synchronized Map<String, List<Map<String, String>>> preview() {
-		return Map.copyOf(preview);
+		return new LinkedHashMap<>(preview);
 	}
 
 	void associationFailed(long count) {

@@ -182,7 +182,10 @@ public class RunLauncher {
 		}
 		List<String> notes = new ArrayList<>();
 		long unresolved = run.owners().resolutions().stream().filter(r -> r.ownerId() == null).count();
-		if (unresolved > 0) {
+		if (run.hubspot() == null && !run.owners().resolutions().isEmpty()) {
+			notes.add("Owners not resolved: no HUBSPOT_ACCESS_TOKEN to read HubSpot owners with");
+		}
+		else if (unresolved > 0) {
 			notes.add(unresolved + " practitioner(s) resolved to no HubSpot owner (see owners.csv)");
 		}
 		if (run.associationFailures() > 0) {

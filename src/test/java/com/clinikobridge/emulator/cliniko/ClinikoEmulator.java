@@ -468,9 +468,45 @@ public final class ClinikoEmulator implements AutoCloseable {
         if (perPage < 1 || perPage > 100) {
             throw new BadRequest("per_page must be between 1 and 100");
         }
+        List<String> queries = request.params("q[]");
+        List<String> cacheKey = new ArrayList<>();
+        cacheKey.add(resource.key);
+        queries.stream().sorted().forEach(cacheKey::add);
+        cacheKey.add("sort=" + request.params("sort"));
+        cacheKey.add("order=" + request.params("order"));
+        @SuppressWarnings("unchecked")
+        List<T> matching = (List<T>) d.listCache.get(cacheKey);
+        if (matching == null) {
+            matching = filterAndSort(resource, request, queries);
+            if (d.listCache.size() > 256) {
+                d.listCache.clear();
+            }
+            d.listCache.put(cacheKey, matching);
+        }
+        int from = (int) Math.min((long) (page - 1) * perPage, matching.size());
+        int to = Math.min(from + perPage, matching.size());
+        String base = request.origin + "/v1";
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode array = body.putArray(resource.plural);
+        for (T item : matching.subList(from, to)) {
+            array.add(resource.render.apply(item, base));
+        }
+        body.put("total_entries", matching.size());
+        ObjectNode links = body.putObject("links");
+        links.put("self", request.origin + request.path + (request.rawQuery == null ? "" : "?" + request.rawQuery));
+        if (to < matching.size()) {
+            links.put("next", request.withPage(page + 1));
+        }
+        if (page > 1) {
+            links.put("previous", request.withPage(page - 1));
+        }
+        return Response.json(200, body);
+    }
+
+    private static <T> List<T> filterAndSort(Resource<T> resource, Request request, List<String> queries) {
         Predicate<T> filter = x -> true;
         List<String> filteredFields = new ArrayList<>();
-        for (String q : request.params("q[]")) {
+        for (String q : queries) {
             Filter<T> f = parseFilter(resource, q);
             filteredFields.add(f.field);
             filter = filter.and(f.predicate);
@@ -491,24 +527,7 @@ public final class ClinikoEmulator implements AutoCloseable {
         if (order != null) {
             matching.sort(order);
         }
-        int from = (int) Math.min((long) (page - 1) * perPage, matching.size());
-        int to = Math.min(from + perPage, matching.size());
-        String base = request.origin + "/v1";
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode array = body.putArray(resource.plural);
-        for (T item : matching.subList(from, to)) {
-            array.add(resource.render.apply(item, base));
-        }
-        body.put("total_entries", matching.size());
-        ObjectNode links = body.putObject("links");
-        links.put("self", request.origin + request.path + (request.rawQuery == null ? "" : "?" + request.rawQuery));
-        if (to < matching.size()) {
-            links.put("next", request.withPage(page + 1));
-        }
-        if (page > 1) {
-            links.put("previous", request.withPage(page - 1));
-        }
-        return Response.json(200, body);
+        return List.copyOf(matching);
     }
 
     private static int intParam(Request request, String name, int fallback) {
@@ -798,7 +817,7 @@ public final class ClinikoEmulator implements AutoCloseable {
     // ------------------------------------------------------------------ resources and rendering
 
     /** A list endpoint: its items in default order (created_at, id), filterable fields and renderer. */
-    private record Resource<T>(String plural, List<T> items, Map<Long, T> byId,
+    private record Resource<T>(String key, String plural, List<T> items, Map<Long, T> byId,
                                java.util.function.ToLongFunction<T> id, Comparator<T> defaultOrder,
                                Map<String, Field<T>> fields, Map<String, Function<T, Object>> defaultExclusions,
                                Function<T, Object> archivedAt, BiFunction<T, String, ObjectNode> render) {
@@ -810,6 +829,8 @@ public final class ClinikoEmulator implements AutoCloseable {
         final Map<String, Resource<?>> resources = new HashMap<>();
         final Map<Long, Patient> patients = new HashMap<>();
         final Map<Long, Integer> invoiceStatusByAppointment = new HashMap<>();
+        /** Filtered + sorted list results of this snapshot, keyed by resource, q[] set, sort and order. */
+        final Map<List<String>, List<?>> listCache = new ConcurrentHashMap<>();
 
         @SuppressWarnings("unchecked")
         Data(Clinic clinic) {
@@ -887,7 +908,8 @@ public final class ClinikoEmulator implements AutoCloseable {
             Resource<Practitioner> active = (Resource<Practitioner>) resources.get("practitioners");
             Map<Long, Practitioner> allPractitioners = new HashMap<>();
             clinic.practitioners().forEach(p -> allPractitioners.put(p.id(), p));
-            resources.put("practitioners", new Resource<>(active.plural(), active.items(), allPractitioners,
+            resources.put("practitioners", new Resource<>(active.key(), active.plural(), active.items(),
+                    allPractitioners,
                     active.id(), active.defaultOrder(), active.fields(), active.defaultExclusions(), null,
                     active.render()));
             add("practitioners/inactive", clinic.practitioners().stream().filter(p -> !p.active()).toList(),
@@ -925,7 +947,7 @@ public final class ClinikoEmulator implements AutoCloseable {
         }
 
         private static <T> Resource<T> rename(Resource<T> r, String plural) {
-            return new Resource<>(plural, r.items(), r.byId(), r.id(), r.defaultOrder(), r.fields(),
+            return new Resource<>(r.key(), plural, r.items(), r.byId(), r.id(), r.defaultOrder(), r.fields(),
                     r.defaultExclusions(), r.archivedAt(), r.render());
         }
 
@@ -939,7 +961,7 @@ public final class ClinikoEmulator implements AutoCloseable {
             sorted.forEach(x -> byId.put(id.applyAsLong(x), x));
             Map<String, Function<T, Object>> excl = new LinkedHashMap<>();
             exclusions.forEach(e -> excl.put(e, fields.get(e).getter()));
-            resources.put(key, new Resource<>(key, List.copyOf(sorted), byId, id, order, fields, excl, archivedAt,
+            resources.put(key, new Resource<>(key, key, List.copyOf(sorted), byId, id, order, fields, excl, archivedAt,
                     render));
         }
 

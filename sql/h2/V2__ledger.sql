@@ -27,7 +27,7 @@ CREATE TABLE id_map (
     updated_at   TIMESTAMP    NOT NULL,
     PRIMARY KEY (object_type, cliniko_id)
 );
-CREATE INDEX id_map_hubspot ON id_map (object_type, hubspot_id);
+CREATE INDEX id_map_hubspot ON id_map (hubspot_id);
 
 -- Audit trail: what each run did to each record. action is one of
 -- CREATED, UPDATED, UNCHANGED (real runs) or WOULD_CREATE, WOULD_UPDATE (dry runs).
@@ -41,7 +41,7 @@ CREATE TABLE ledger_entry (
     content_hash VARCHAR(64),
     recorded_at  TIMESTAMP    NOT NULL
 );
-CREATE INDEX ledger_entry_run ON ledger_entry (run_id, object_type);
+CREATE INDEX ledger_entry_run ON ledger_entry (run_id, object_type, cliniko_id);
 
 -- Records a run could not write, with the reason (reported in rejected.csv).
 CREATE TABLE rejection (

@@ -152,8 +152,24 @@ public final class HubSpotClient {
 		createTolerateConflict(paths.propertyGroups(objectType), body);
 	}
 
-	void createProperty(String objectType, ObjectNode definition) {
-		createTolerateConflict(paths.properties(objectType), definition);
+	/**
+	 * Creates properties with one {@code batch/create} call per 100; a property that already
+	 * exists (an earlier attempt whose answer was lost) is not an error.
+	 * @return HubSpot's message for each property it refused
+	 */
+	List<String> createProperties(String objectType, List<ObjectNode> definitions) {
+		List<String> refused = new ArrayList<>();
+		for (int from = 0; from < definitions.size(); from += 100) {
+			ObjectNode body = JSON.createObjectNode();
+			body.putArray("inputs").addAll(definitions.subList(from, Math.min(definitions.size(), from + 100)));
+			JsonNode result = call(HttpMethod.POST, paths.propertiesBatchCreate(objectType), body);
+			for (JsonNode e : result.path("errors")) {
+				if (!"CONFLICT".equals(e.path("category").asString(null))) {
+					refused.add(e.path("message").asString("property refused"));
+				}
+			}
+		}
+		return refused;
 	}
 
 	private void createTolerateConflict(String path, ObjectNode body) {

@@ -36,6 +36,10 @@ public record HubSpotPaths(String version) {
 		return legacy() ? "/crm/v3/properties/" + objectType : "/crm/properties/" + version + "/" + objectType;
 	}
 
+	public String propertiesBatchCreate(String objectType) {
+		return properties(objectType) + "/batch/create";
+	}
+
 	public String propertyGroups(String objectType) {
 		return properties(objectType) + "/groups";
 	}

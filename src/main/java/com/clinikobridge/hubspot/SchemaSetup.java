@@ -52,36 +52,47 @@ public final class SchemaSetup {
 				client.createPropertyGroup(type, GROUP, "Cliniko");
 			}
 			Map<String, JsonNode> existing = client.properties(type);
+			List<ObjectNode> missing = new java.util.ArrayList<>();
 			for (PropertySpec spec : entry.getValue()) {
-				if (existing.containsKey(spec.name())) {
-					continue;
+				if (!existing.containsKey(spec.name())) {
+					missing.add(definition(spec));
 				}
-				ObjectNode body = HubSpotClient.JSON.createObjectNode()
-					.put("name", spec.name())
-					.put("label", spec.label())
-					.put("groupName", GROUP)
-					.put("type", spec.type())
-					.put("fieldType", spec.fieldType());
-				if (spec.unique()) {
-					body.put("hasUniqueValue", true);
+			}
+			if (!missing.isEmpty()) {
+				List<String> refused = client.createProperties(type, missing);
+				if (!refused.isEmpty()) {
+					throw new HubSpotException(400, "VALIDATION_ERROR",
+							"HubSpot refused " + type + " properties: " + String.join("; ", refused));
 				}
-				if (!spec.options().isEmpty()) {
-					ArrayNode options = body.putArray("options");
-					int order = 0;
-					for (String option : spec.options()) {
-						options.addObject()
-							.put("label", option.substring(0, 1).toUpperCase() + option.substring(1))
-							.put("value", option)
-							.put("displayOrder", order++)
-							.put("hidden", false);
-					}
-				}
-				client.createProperty(type, body);
-				created++;
+				created += missing.size();
 			}
 		}
 		log.info("HubSpot properties checked; {} created", created);
 		return created;
+	}
+
+	private static ObjectNode definition(PropertySpec spec) {
+		ObjectNode body = HubSpotClient.JSON.createObjectNode()
+			.put("name", spec.name())
+			.put("label", spec.label())
+			.put("groupName", GROUP)
+			.put("type", spec.type())
+			.put("fieldType", spec.fieldType());
+		if (spec.unique()) {
+			body.put("hasUniqueValue", true);
+		}
+		if (!spec.options().isEmpty()) {
+			ArrayNode options = body.putArray("options");
+			int order = 0;
+			for (String option : spec.options()) {
+				options.addObject()
+					.put("label", option.substring(0, 1).toUpperCase() + option.substring(1))
+					.put("value", option)
+					.put("displayOrder", order++)
+					.put("hidden", false);
+			}
+		}
+		return body;
 	}
 
 	/** Finds or creates the "Cliniko invoices" deal pipeline and maps invoice statuses to its stages. */

@@ -150,7 +150,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			}
 		}
 		Map<String, String> resolved = new HashMap<>();
-		wanted.forEach((target, keys) -> ledger.resolvable(run.runId(), target, keys)
+		wanted.forEach((target, keys) -> ledger.resolvable(run.runId(), run.dryRun(), target, keys)
 			.forEach((key, hubspotId) -> resolved.put(target + "/" + key, hubspotId)));
 		valid.values().removeIf(r -> {
 			for (AssociationIntent a : r.associations()) {

@@ -75,14 +75,18 @@ public class Ledger {
 
 	/**
 	 * Which of the given ids this run can associate to: ids in the id map (with their HubSpot
-	 * id), plus ids a dry run of {@code runId} would have written (with an empty HubSpot id).
+	 * id), plus, in a dry run, ids that run would have written (with an empty HubSpot id).
 	 */
-	public Map<String, String> resolvable(String runId, String objectType, Collection<String> clinikoIds) {
+	public Map<String, String> resolvable(String runId, boolean dryRun, String objectType,
+			Collection<String> clinikoIds) {
 		Map<String, String> found = new HashMap<>();
 		if (clinikoIds.isEmpty()) {
 			return found;
 		}
 		mapped(objectType, clinikoIds).forEach((id, m) -> found.put(id, m.hubspotId()));
+		if (!dryRun || found.size() == clinikoIds.size()) {
+			return found;
+		}
 		named.query("SELECT DISTINCT cliniko_id FROM ledger_entry WHERE run_id = :run AND object_type = :type"
 				+ " AND action IN ('WOULD_CREATE', 'WOULD_UPDATE') AND cliniko_id IN (:ids)",
 				new MapSqlParameterSource("run", runId).addValue("type", objectType).addValue("ids", clinikoIds),

@@ -20,8 +20,7 @@ public enum ObjectMapping {
 			PropertySpec.textarea("cliniko_medical_alerts", "Medical alerts"),
 			PropertySpec.text("cliniko_referral_source", "Referral source"),
 			PropertySpec.textarea("cliniko_emergency_contact", "Emergency contact"),
-			new PropertySpec("cliniko_archived", "Archived in Cliniko", "bool", "booleancheckbox", false,
-					List.of("true", "false")),
+			PropertySpec.checkbox("cliniko_archived", "Archived in Cliniko"),
 			PropertySpec.datetime("cliniko_created_at", "Created in Cliniko"),
 			PropertySpec.text("cliniko_shared_email", "Shared email"))),
 

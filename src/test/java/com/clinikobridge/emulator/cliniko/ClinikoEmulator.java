@@ -273,8 +273,8 @@ public final class ClinikoEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ request pipeline
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+    private void handle(HttpExchange exchange) {
+        try {
             String path = exchange.getRequestURI().getRawPath();
             total.incrementAndGet();
             perPath.computeIfAbsent(path, k -> new LongAdder()).increment();
@@ -286,15 +286,17 @@ public final class ClinikoEmulator implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // never log: payloads may hold patient data
             byte[] body = "{\"message\":\"Internal emulator error\"}".getBytes(StandardCharsets.UTF_8);
             try {
                 exchange.sendResponseHeaders(500, body.length);
                 exchange.getResponseBody().write(body);
             } catch (IOException | RuntimeException ignored) {
-                // response already started
+                // response already started or connection gone
             }
+        } finally {
+            exchange.close();
         }
     }
 

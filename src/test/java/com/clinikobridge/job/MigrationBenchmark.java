@@ -1,0 +1,53 @@
+package com.clinikobridge.job;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.clinikobridge.cli.BridgeCommands;
+import com.clinikobridge.support.ClinicScenario;
+import com.clinikobridge.support.PostgresTestBase;
+import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Benchmark, not a test (surefire runs only *Tests): migrates a generated clinic from CSV and
+ * from the API into the emulators with no rate limits and prints wall time and requests per
+ * 1,000 records. Run:
+ *
+ * <pre>
+ * TEST_DATABASE_URL=jdbc:postgresql://127.0.0.1:5432/test ./mvnw test -Dtest=MigrationBenchmark -Dbenchmark.patients=5000
+ * </pre>
+ */
+class MigrationBenchmark extends PostgresTestBase {
+
+	@Autowired
+	BridgeCommands commands;
+
+	@Test
+	void benchmark() throws Exception {
+		int patients = Integer.getInteger("benchmark.patients", 5000);
+		Path work = Files.createTempDirectory("cliniko-bridge-benchmark");
+		for (String source : new String[] { "csv", "api" }) {
+			emptyLedger();
+			try (ClinicScenario s = new ClinicScenario(42, patients, work.resolve(source))) {
+				long records = s.clinic.patients().size() + s.clinic.individualAppointments().size()
+						+ s.clinic.invoices().size();
+				long started = System.nanoTime();
+				int exit = s.run(commands, "migrate", "--source=" + (source.equals("csv") ? "csv:" + s.csvFolder : "api"));
+				long wallMs = (System.nanoTime() - started) / 1_000_000;
+				assertThat(exit).as(s.err).isZero();
+				JsonNode http = s.summary(s.lastRunId()).path("http");
+				long hubspot = http.path("hubspot").path("requests").asLong();
+				long cliniko = http.path("cliniko").path("requests").asLong();
+				System.out.printf("BENCHMARK source=%s patients=%d records=%d wall_ms=%d records_per_s=%.0f"
+						+ " hubspot_requests=%d hubspot_per_1000=%.1f cliniko_requests=%d cliniko_per_1000=%.1f%n",
+						source, patients, records, wallMs, records * 1000.0 / wallMs, hubspot, hubspot * 1000.0 / records,
+						cliniko, cliniko * 1000.0 / records);
+			}
+		}
+	}
+}

@@ -266,9 +266,40 @@ public final class HubSpotClient {
 				outcome.refused().put(key, e.path("message").asString("refused by HubSpot"));
 			}
 		}
-		for (String key : open) {
-			outcome.refused().put(key, "HubSpot returned no result for this record");
+		if (!open.isEmpty()) {
+			// Written but not named in the answer (a portal that echoes no properties): read them back.
+			Map<String, Written> found = readByIdProperty(objectType, idProperty, open);
+			for (String key : open) {
+				if (found.containsKey(key)) {
+					outcome.written().put(key, found.get(key));
+				}
+				else {
+					outcome.refused().put(key, "HubSpot returned no result for this record");
+				}
+			}
 		}
+	}
+
+	/** Reads records by their unique ID property ({@code batch/read} with {@code idProperty}). */
+	Map<String, Written> readByIdProperty(String objectType, String idProperty, List<String> keys) {
+		ObjectNode body = JSON.createObjectNode().put("idProperty", idProperty);
+		body.putArray("properties").add(idProperty);
+		ArrayNode inputs = body.putArray("inputs");
+		keys.forEach(k -> inputs.addObject().put("id", k));
+		HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
+		Map<String, Written> found = new HashMap<>();
+		if (!reply.ok()) {
+			return found;
+		}
+		for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
+			String key = r.path("properties").path(idProperty).asString(null);
+			if (key != null) {
+				String created = r.path("createdAt").asString(null);
+				found.put(key, new Written(r.path("id").asString(), false,
+						created == null ? null : Instant.parse(created)));
+			}
+		}
+		return found;
 	}
 
 	private static String firstOf(JsonNode array) {

@@ -157,6 +157,7 @@ class MigrationJobConfiguration {
 			.reader(patientReader)
 			.processor(patientProcessor)
 			.writer(writer)
+			.listener(new ProgressListener())
 			.build();
 	}
 
@@ -171,6 +172,7 @@ class MigrationJobConfiguration {
 			.reader(appointmentReader)
 			.processor(appointmentProcessor)
 			.writer(writer)
+			.listener(new ProgressListener())
 			.build();
 	}
 
@@ -183,6 +185,7 @@ class MigrationJobConfiguration {
 			.reader(invoiceReader)
 			.processor(invoiceProcessor)
 			.writer(writer)
+			.listener(new ProgressListener())
 			.build();
 	}
 

@@ -1,0 +1,108 @@
+package com.clinikobridge.job;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.clinikobridge.support.ClinicScenario;
+import com.clinikobridge.support.PostgresTestBase;
+import tools.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Value;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged jar as an operator runs it, in its own process: killed with SIGKILL in the
+ * middle of a step, then restarted with {@code restart <run-id>}. Run by failsafe after
+ * {@code package} (see pom.xml), against the same PostgreSQL as the other tests.
+ */
+class MigrationProcessTests extends PostgresTestBase {
+
+	@TempDir
+	Path work;
+
+	@Value("${spring.datasource.url}")
+	String databaseUrl;
+
+	@Value("${spring.datasource.username}")
+	String databaseUser;
+
+	@Value("${spring.datasource.password:}")
+	String databasePassword;
+
+	@Test
+	void runKilledMidStepRestartsToAnExactResult() throws Exception {
+		emptyLedger();
+		try (ClinicScenario s = new ClinicScenario(17, 400, work)) {
+			// given a HubSpot slow enough (throttled) that the run can be killed mid-way
+			s.hubspot.tenSecondlyLimit(6, Duration.ofMillis(500));
+			s.settings.put("HUBSPOT_RATE_LIMIT", "6");
+			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "500");
+
+			// when the jar runs and is killed once some chunks have committed
+			Process migrate = start(s, "migrate", "--source=api");
+			Instant deadline = Instant.now().plusSeconds(60);
+			while (committed() < 200 && Instant.now().isBefore(deadline) && migrate.isAlive()) {
+				Thread.sleep(50);
+			}
+			assertThat(migrate.isAlive()).as("still running when killed").isTrue();
+			migrate.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			String runId = jdbc.queryForObject("SELECT run_id FROM bridge_run", String.class);
+			long atKill = committed();
+			assertThat(atKill).isGreaterThan(0);
+			assertThat(jdbc.queryForObject("SELECT status FROM bridge_run", String.class)).isEqualTo("STARTED");
+
+			// and the run is restarted in a new process
+			s.hubspot.disableRateLimits();
+			s.settings.put("HUBSPOT_RATE_LIMIT", "0");
+			Process restart = start(s, "restart", runId);
+			assertThat(restart.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+			// then it completes with every record exactly once
+			assertThat(restart.exitValue()).as(Files.readString(work.resolve("restart.out"))).isZero();
+			JsonNode summary = s.summary(runId);
+			assertThat(summary.path("status").asString()).isEqualTo("COMPLETED");
+			assertThat(summary.path("objects").path("patients").path("created").asLong())
+				.isEqualTo(s.clinic.patients().size());
+			assertThat(summary.path("objects").path("appointments").path("created").asLong())
+				.isEqualTo(s.clinic.individualAppointments().size());
+			assertThat(summary.path("objects").path("invoices").path("created").asLong())
+				.isEqualTo(s.clinic.invoices().size());
+			assertThat(s.hubspot.records("contacts")).hasSize(s.clinic.patients().size());
+			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
+			assertThat(s.hubspot.records("deals")).hasSize(s.clinic.invoices().size());
+			assertThat(s.hubspot.records("contacts").stream().map(r -> r.properties().get("cliniko_patient_id")))
+				.doesNotHaveDuplicates();
+		}
+	}
+
+	private long committed() {
+		return jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry", Long.class);
+	}
+
+	private Process start(ClinicScenario s, String... args) throws Exception {
+		Path jar = Path.of("target", "cliniko-bridge.jar");
+		assertThat(jar).as("run after package (mvn verify)").exists();
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
+			.redirectErrorStream(true)
+			.redirectOutput(work.resolve(args[0] + ".out").toFile());
+		Map<String, String> env = builder.environment();
+		env.putAll(s.settings);
+		env.put("SPRING_DATASOURCE_URL", databaseUrl);
+		env.put("SPRING_DATASOURCE_USERNAME", databaseUser);
+		env.put("SPRING_DATASOURCE_PASSWORD", databasePassword == null ? "" : databasePassword);
+		return builder.start();
+	}
+}

@@ -1,6 +1,6 @@
 -- cliniko-bridge ledger: runs, Cliniko id -> HubSpot id map, audit trail, rejections.
 -- Written in the same transaction as the Spring Batch chunk that produced the rows.
--- Keep this file and sql/h2/V2__ledger.sql identical (portable SQL only).
+-- Shared by H2 and PostgreSQL: portable SQL only (vendor-specific scripts go in sql/<vendor>/).
 
 -- One row per run (migrate, restart reuses the row of the run it resumes).
 CREATE TABLE bridge_run (

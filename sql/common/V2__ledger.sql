@@ -62,3 +62,13 @@ CREATE TABLE email_claim (
     email      VARCHAR(320) NOT NULL PRIMARY KEY,
     patient_id BIGINT       NOT NULL
 );
+
+-- Records that were merged into another in Cliniko (merged-away patients): anything that
+-- associates to them goes to the survivor (followed through chains of merges).
+CREATE TABLE merge_redirect (
+    object_type VARCHAR(40) NOT NULL,
+    cliniko_id  VARCHAR(40) NOT NULL,
+    survivor_id VARCHAR(40) NOT NULL,
+    run_id      VARCHAR(40) NOT NULL,
+    PRIMARY KEY (object_type, cliniko_id)
+);

@@ -30,8 +30,13 @@ final class BridgeCommandLine {
 		Integer sample;
 
 		@Option(names = "--objects", split = ",", paramLabel = "a,b,...",
-				description = "Not available in this version: every object is migrated.")
+				description = "Only these objects: contacts, products, patients, appointments, treatment_notes,"
+						+ " invoices, invoice_items (dependencies must be selected or already migrated).")
 		java.util.List<String> objects;
+
+		@Option(names = "--mapping", paramLabel = "FILE",
+				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
+		java.nio.file.Path mapping;
 	}
 
 	@Command(name = "restart", mixinStandardHelpOptions = true,
@@ -54,11 +59,20 @@ final class BridgeCommandLine {
 		String source;
 	}
 
-	@Command(name = "schema", description = "Not available in this version.")
+	@Command(name = "schema", mixinStandardHelpOptions = true,
+			description = "Show what the mapping needs in the HubSpot portal and what is missing; --apply creates it.")
 	static final class Schema {
 
-		@Option(names = "--apply")
+		@Option(names = "--apply", description = "Create what is missing (idempotent).")
 		boolean apply;
+
+		@Option(names = "--source", paramLabel = "<api | csv:DIR>",
+				description = "Where patient custom fields come from (api); default: csv-free defaults.")
+		String source;
+
+		@Option(names = "--mapping", paramLabel = "FILE",
+				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
+		java.nio.file.Path mapping;
 	}
 
 	@Command(name = "sync", description = "Not available in this version.")

@@ -80,10 +80,12 @@ public class BridgeCommands {
 				if (m.sample != null) {
 					throw new ConfigurationException("--sample is not available in this version");
 				}
-				if (m.objects != null) {
-					throw new ConfigurationException("--objects is not available in this version");
-				}
-				return launcher.migrate(m.source, m.dryRun, overrides, out).exitCode();
+				return launcher
+					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping), overrides, out)
+					.exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Schema sc) {
+				return launcher.schema(sc.apply, sc.source, sc.mapping, overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Restart r) {
 				return launcher.restart(r.runId, overrides, out).exitCode();
@@ -102,6 +104,10 @@ public class BridgeCommands {
 		catch (ConfigurationException ex) {
 			err.println("Configuration error: " + ex.getMessage());
 			return USAGE;
+		}
+		catch (com.clinikobridge.hubspot.HubSpotException | com.clinikobridge.http.ApiUnavailableException ex) {
+			err.println(ex.getMessage());
+			return FAILED;
 		}
 		catch (Exception ex) {
 			err.println("The run failed: " + ex.getMessage());

@@ -59,7 +59,7 @@ public final class ClinikoCsvExports {
 					r.text("Address3"), r.text("City"), r.text("State"), r.text("Post code"), r.text("Country"),
 					r.text("PhoneMobile"), r.text("PhoneHome"), r.text("PhoneWork"), r.text("PhoneOther"),
 					r.rawText("Medical Alerts"), joinReferral(r), null, null, r.instant("Created At"),
-					r.instant("Updated At"));
+					r.instant("Updated At"), null, List.of());
 		}
 
 		@Override

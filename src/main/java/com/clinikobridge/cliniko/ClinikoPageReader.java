@@ -103,9 +103,40 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	}
 
 	/** Reader of {@code /patients}, archived included, in id order (so the lowest id claims a shared email first). */
-	public static ClinikoPageReader<ClinikoPatient> patients(ClinikoClient client) {
+	public static ClinikoPageReader<ClinikoPatient> patients(ClinikoClient client, PatientDetails details) {
 		return new ClinikoPageReader<>("patients.api", client,
-				"/patients?per_page=100&sort=id&q%5B%5D=archived_at:*", "patients", ClinikoJson::patient);
+				"/patients?per_page=100&sort=id&q%5B%5D=archived_at:*", "patients",
+				node -> ClinikoJson.patient(node, details));
+	}
+
+	/** Reader of {@code /contacts} (referring doctors, payers, standard contacts), archived included. */
+	public static ClinikoPageReader<ClinikoContact> contacts(ClinikoClient client) {
+		return new ClinikoPageReader<>("contacts.api", client, "/contacts?per_page=100&q%5B%5D=archived_at:*",
+				"contacts", ClinikoJson::contact);
+	}
+
+	/** Reader of {@code /billable_items}, archived included. */
+	public static ClinikoPageReader<ClinikoCatalogItem> billableItems(ClinikoClient client) {
+		return new ClinikoPageReader<>("billableItems.api", client,
+				"/billable_items?per_page=100&q%5B%5D=archived_at:*", "billable_items", ClinikoJson::billableItem);
+	}
+
+	/** Reader of {@code /products}, archived included. */
+	public static ClinikoPageReader<ClinikoCatalogItem> products(ClinikoClient client) {
+		return new ClinikoPageReader<>("products.api", client, "/products?per_page=100&q%5B%5D=archived_at:*",
+				"products", ClinikoJson::product);
+	}
+
+	/** Reader of {@code /treatment_notes}, archived included. */
+	public static ClinikoPageReader<ClinikoTreatmentNote> treatmentNotes(ClinikoClient client) {
+		return new ClinikoPageReader<>("treatmentNotes.api", client,
+				"/treatment_notes?per_page=100&q%5B%5D=archived_at:*", "treatment_notes", ClinikoJson::treatmentNote);
+	}
+
+	/** Reader of {@code /invoice_items}, archived included. */
+	public static ClinikoPageReader<ClinikoInvoiceItem> invoiceItems(ClinikoClient client) {
+		return new ClinikoPageReader<>("invoiceItems.api", client,
+				"/invoice_items?per_page=100&q%5B%5D=archived_at:*", "invoice_items", ClinikoJson::invoiceItem);
 	}
 
 	/** Reader of {@code /individual_appointments}, cancelled and archived included. */

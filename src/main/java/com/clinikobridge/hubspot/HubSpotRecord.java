@@ -15,7 +15,32 @@ import java.util.Map;
  */
 public record HubSpotRecord(String objectType, String sourceObject, String sourceKey, String sourceRef,
 		String idProperty, Map<String, String> properties, List<AssociationIntent> associations,
-		Rejection rejection) {
+		List<Reference> references, String mergedInto, Rejection rejection) {
+
+	/** A record to write. */
+	public static HubSpotRecord of(String objectType, String sourceObject, String sourceKey, String sourceRef,
+			String idProperty, Map<String, String> properties, List<AssociationIntent> associations,
+			List<Reference> references) {
+		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, idProperty, properties, associations,
+				references, null, null);
+	}
+
+	/**
+	 * A source record that is not written because it was merged into another one (a merged-away
+	 * Cliniko patient): what associates to it goes to {@code survivorKey} instead.
+	 */
+	public static HubSpotRecord merged(String objectType, String sourceObject, String sourceKey, String sourceRef,
+			String survivorKey) {
+		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, null, Map.of(), List.of(), List.of(),
+				survivorKey, null);
+	}
+
+	/**
+	 * A property whose value is the HubSpot id of a record of an earlier step (e.g.
+	 * {@code hs_product_id}); left out when that record is not in HubSpot.
+	 */
+	public record Reference(String property, String toSourceObject, String toSourceKey) {
+	}
 
 	/** A record that will not be written, with the field at fault and why. */
 	public record Rejection(String field, String reason) {
@@ -27,14 +52,17 @@ public record HubSpotRecord(String objectType, String sourceObject, String sourc
 	 * @param toSourceObject source object name of the target (e.g. {@code patients})
 	 * @param toSourceKey the target's source key
 	 * @param typeId HUBSPOT_DEFINED association type id, direction this → target (e.g. 200)
+	 * @param required true when the record is rejected if the target is not in HubSpot (a
+	 * meeting without its contact); false when the association is simply left out
 	 */
-	public record AssociationIntent(String toObjectType, String toSourceObject, String toSourceKey, int typeId) {
+	public record AssociationIntent(String toObjectType, String toSourceObject, String toSourceKey, int typeId,
+			boolean required) {
 	}
 
 	public static HubSpotRecord rejected(String objectType, String sourceObject, String sourceKey, String sourceRef,
 			String field, String reason) {
-		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, null, Map.of(), List.of(),
-				new Rejection(field, reason));
+		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, null, Map.of(), List.of(), List.of(),
+				null, new Rejection(field, reason));
 	}
 
 	public boolean isRejected() {

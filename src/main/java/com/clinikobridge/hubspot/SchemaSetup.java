@@ -20,17 +20,12 @@ public final class SchemaSetup {
 
 	public static final String GROUP = "cliniko";
 
-	public static final String PIPELINE_LABEL = "Cliniko invoices";
+	/** Win probability of each stage, by the mapping file's invoice status key. */
+	static final Map<String, String> PROBABILITY = Map.of("open", "0.5", "paid", "1.0", "closed", "0.0",
+			"open_credit", "0.5");
 
-	/** Stage labels and win probabilities, by Cliniko invoice status code. */
-	static final Map<Integer, String[]> STAGES = new LinkedHashMap<>();
-
-	static {
-		STAGES.put(10, new String[] { "Open", "0.5" });
-		STAGES.put(20, new String[] { "Paid", "1.0" });
-		STAGES.put(30, new String[] { "Closed", "0.0" });
-		STAGES.put(40, new String[] { "Open credit", "0.5" });
-	}
+	/** Invoice status code by the mapping file's status key. */
+	static final Map<String, Integer> STATUS = Map.of("open", 10, "paid", 20, "closed", 30, "open_credit", 40);
 
 	private static final Logger log = LoggerFactory.getLogger(SchemaSetup.class);
 
@@ -71,6 +66,63 @@ public final class SchemaSetup {
 		return created;
 	}
 
+	/**
+	 * What the portal lacks for the mapping, one line per change, without changing anything:
+	 * missing groups, missing properties (with type and uniqueness), properties whose type
+	 * differs from what the mapping needs, and a missing deal pipeline or stage.
+	 */
+	public List<String> difference(Map<String, List<PropertySpec>> byObjectType, String pipelineLabel,
+			String pipelineId, Map<String, String> stages) {
+		List<String> changes = new java.util.ArrayList<>();
+		for (Map.Entry<String, List<PropertySpec>> entry : byObjectType.entrySet()) {
+			String type = entry.getKey();
+			if (!client.propertyGroups(type).contains(GROUP)) {
+				changes.add(type + ": create property group '" + GROUP + "'");
+			}
+			Map<String, JsonNode> existing = client.properties(type);
+			for (PropertySpec spec : entry.getValue()) {
+				JsonNode found = existing.get(spec.name());
+				String wanted = spec.type() + "/" + spec.fieldType() + (spec.unique() ? ", unique" : "");
+				if (found == null) {
+					changes.add(type + ": create property " + spec.name() + " (" + wanted + ")");
+				}
+				else {
+					String has = found.path("type").asString("") + "/" + found.path("fieldType").asString("")
+							+ (found.path("hasUniqueValue").asBoolean(false) ? ", unique" : "");
+					if (!has.equals(wanted)) {
+						changes.add(type + ": property " + spec.name() + " is " + has + " but the mapping needs " + wanted
+								+ " (not changed automatically)");
+					}
+				}
+			}
+		}
+		if (pipelineId != null) {
+			if (findPipeline(p -> pipelineId.equals(p.path("id").asString(null))) == null) {
+				changes.add("deals: the configured pipeline '" + pipelineId + "' does not exist");
+			}
+		}
+		else {
+			JsonNode pipeline = findPipeline(p -> pipelineLabel.equals(p.path("label").asString(null)));
+			if (pipeline == null) {
+				changes.add("deals: create pipeline '" + pipelineLabel + "' with stages "
+						+ String.join(", ", stages.values()));
+			}
+			else {
+				for (String stage : stages.values()) {
+					boolean has = false;
+					for (JsonNode st : pipeline.path("stages")) {
+						has |= stage.equals(st.path("label").asString(null)) || stage.equals(st.path("id").asString(null));
+					}
+					if (!has) {
+						changes.add("deals: pipeline '" + pipelineLabel + "' has no stage '" + stage
+								+ "' (not changed automatically)");
+					}
+				}
+			}
+		}
+		return changes;
+	}
+
 	private static ObjectNode definition(PropertySpec spec) {
 		ObjectNode body = HubSpotClient.JSON.createObjectNode()
 			.put("name", spec.name())
@@ -95,49 +147,74 @@ public final class SchemaSetup {
 		return body;
 	}
 
-	/** Finds or creates the "Cliniko invoices" deal pipeline and maps invoice statuses to its stages. */
-	public PortalSchema ensureDealPipeline() {
-		JsonNode pipeline = findPipeline();
-		if (pipeline == null) {
-			ObjectNode body = HubSpotClient.JSON.createObjectNode().put("label", PIPELINE_LABEL).put("displayOrder", 99);
-			ArrayNode stages = body.putArray("stages");
-			int order = 0;
-			for (String[] stage : STAGES.values()) {
-				ObjectNode s = stages.addObject().put("label", stage[0]).put("displayOrder", order++);
-				s.putObject("metadata").put("probability", stage[1]);
+	/**
+	 * The deal pipeline invoices go to, and the stage id for each invoice status. With a
+	 * configured {@code pipelineId} (a portal without room for another pipeline) that pipeline is
+	 * used and each stage is matched by id or label; otherwise the pipeline with
+	 * {@code pipelineLabel} is found or created with one stage per status.
+	 * @param stages status key (open, paid, closed, open_credit) → stage label or id
+	 * @throws HubSpotException naming what to configure when the portal refuses or lacks it
+	 */
+	public PortalSchema ensureDealPipeline(String pipelineLabel, String pipelineId, Map<String, String> stages) {
+		JsonNode pipeline;
+		if (pipelineId != null) {
+			pipeline = findPipeline(p -> pipelineId.equals(p.path("id").asString(null)));
+			if (pipeline == null) {
+				throw new HubSpotException(404, "OBJECT_NOT_FOUND", "the deal pipeline '" + pipelineId
+						+ "' set as objects.invoices.pipeline.id in the mapping file does not exist");
 			}
-			try {
-				pipeline = client.createPipeline("deals", body);
-				log.info("Created the deal pipeline '{}'", PIPELINE_LABEL);
-			}
-			catch (HubSpotException ex) {
-				// 409: an earlier attempt whose answer was lost created it.
-				pipeline = ex.status() == 409 ? findPipeline() : null;
-				if (pipeline == null) {
-					throw ex;
-				}
+		}
+		else {
+			pipeline = findPipeline(p -> pipelineLabel.equals(p.path("label").asString(null)));
+			if (pipeline == null) {
+				pipeline = createPipeline(pipelineLabel, stages);
 			}
 		}
 		Map<Integer, String> stageIds = new LinkedHashMap<>();
-		for (Map.Entry<Integer, String[]> stage : STAGES.entrySet()) {
+		for (Map.Entry<String, String> stage : stages.entrySet()) {
 			for (JsonNode s : pipeline.path("stages")) {
-				if (stage.getValue()[0].equals(s.path("label").asString(null))) {
-					stageIds.put(stage.getKey(), s.path("id").asString());
+				if (stage.getValue().equals(s.path("id").asString(null))
+						|| stage.getValue().equals(s.path("label").asString(null))) {
+					stageIds.put(STATUS.get(stage.getKey()), s.path("id").asString());
 				}
 			}
-			if (!stageIds.containsKey(stage.getKey())) {
-				throw new HubSpotException(400, "VALIDATION_ERROR", "the deal pipeline '" + PIPELINE_LABEL
-						+ "' has no stage '" + stage.getValue()[0] + "'");
+			if (!stageIds.containsKey(STATUS.get(stage.getKey()))) {
+				throw new HubSpotException(400, "VALIDATION_ERROR", "the deal pipeline '"
+						+ pipeline.path("label").asString("") + "' has no stage '" + stage.getValue() + "' for "
+						+ stage.getKey() + " invoices (objects.invoices.stages in the mapping file)");
 			}
 		}
 		return new PortalSchema(pipeline.path("id").asString(), stageIds);
 	}
 
-	private JsonNode findPipeline() {
-		return client.pipelines("deals")
-			.stream()
-			.filter(p -> PIPELINE_LABEL.equals(p.path("label").asString(null)))
-			.findFirst()
-			.orElse(null);
+	private JsonNode createPipeline(String label, Map<String, String> stages) {
+		ObjectNode body = HubSpotClient.JSON.createObjectNode().put("label", label).put("displayOrder", 99);
+		ArrayNode list = body.putArray("stages");
+		int order = 0;
+		for (Map.Entry<String, String> stage : stages.entrySet()) {
+			ObjectNode s = list.addObject().put("label", stage.getValue()).put("displayOrder", order++);
+			s.putObject("metadata").put("probability", PROBABILITY.get(stage.getKey()));
+		}
+		try {
+			JsonNode created = client.createPipeline("deals", body);
+			log.info("Created a deal pipeline for invoices");
+			return created;
+		}
+		catch (HubSpotException ex) {
+			if (ex.status() == 409) {
+				// An earlier attempt whose answer was lost created it.
+				JsonNode found = findPipeline(p -> label.equals(p.path("label").asString(null)));
+				if (found != null) {
+					return found;
+				}
+			}
+			throw new HubSpotException(ex.status(), ex.category(), "HubSpot refused to create the deal pipeline '"
+					+ label + "' (" + ex.getMessage() + "). To use an existing pipeline instead, set"
+					+ " objects.invoices.pipeline.id and objects.invoices.stages in the mapping file.");
+		}
+	}
+
+	private JsonNode findPipeline(java.util.function.Predicate<JsonNode> match) {
+		return client.pipelines("deals").stream().filter(match).findFirst().orElse(null);
 	}
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.clinikobridge.cliniko.ClinikoClient;
@@ -12,7 +13,11 @@ import com.clinikobridge.cliniko.ClinikoCsvExports;
 import com.clinikobridge.cliniko.ClinikoDirectory;
 import com.clinikobridge.hubspot.HubSpotClient;
 import com.clinikobridge.hubspot.PortalSchema;
+import com.clinikobridge.cliniko.PatientDetails;
+import com.clinikobridge.mapping.CustomFields;
+import com.clinikobridge.mapping.Mapping;
 import com.clinikobridge.mapping.MappingContext;
+import com.clinikobridge.mapping.MappingFile;
 import com.clinikobridge.mapping.OwnerDirectory;
 
 import org.springframework.stereotype.Component;
@@ -49,12 +54,21 @@ public class ActiveRun {
 
 	private volatile PortalSchema portal = PortalSchema.placeholder();
 
+	private volatile Mapping mapping = MappingFile.defaults();
+
+	private volatile Set<String> objects = Set.of();
+
+	private volatile PatientDetails patientDetails = PatientDetails.none();
+
 	private final Map<String, List<Map<String, String>>> preview = new LinkedHashMap<>();
 
 	private final AtomicLong associationFailures = new AtomicLong();
 
 	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
-			ClinikoClient cliniko, HubSpotClient hubspot) {
+			Mapping mapping, Set<String> objects, ClinikoClient cliniko, HubSpotClient hubspot) {
+		this.mapping = mapping;
+		this.objects = Set.copyOf(objects);
+		this.patientDetails = PatientDetails.none();
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.startedAt = startedAt;
@@ -123,7 +137,29 @@ public class ActiveRun {
 	}
 
 	public MappingContext mappingContext() {
-		return new MappingContext(startedAt, owners, portal, settings.preferredFirstName());
+		return new MappingContext(startedAt, mapping, owners, portal,
+				CustomFields.properties(patientDetails.customFields()));
+	}
+
+	public Mapping mapping() {
+		return mapping;
+	}
+
+	/** Whether this run migrates an object (by its Cliniko name). */
+	public boolean migrates(String object) {
+		return objects.contains(object);
+	}
+
+	public Set<String> objects() {
+		return objects;
+	}
+
+	public PatientDetails patientDetails() {
+		return patientDetails;
+	}
+
+	void patientDetails(PatientDetails details) {
+		this.patientDetails = details;
 	}
 
 	synchronized void addPreview(String object, Map<String, String> properties) {

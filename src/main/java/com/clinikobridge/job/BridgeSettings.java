@@ -16,7 +16,7 @@ import com.clinikobridge.http.RetryBudget;
 public record BridgeSettings(String clinikoApiKey, String clinikoApiUrl, String clinikoUserAgent,
 		int clinikoRequestsPerWindow, Duration clinikoWindow, String hubspotAccessToken, String hubspotApiUrl,
 		String hubspotApiVersion, int hubspotRequestsPerWindow, Duration hubspotWindow, String fallbackOwnerEmail,
-		Path reportDir, RetryBudget retryBudget, Duration httpTimeout, boolean preferredFirstName) {
+		Path reportDir, RetryBudget retryBudget, Duration httpTimeout) {
 
 	public boolean hasHubSpotToken() {
 		return hubspotAccessToken != null && !hubspotAccessToken.isBlank();

@@ -19,7 +19,9 @@ import com.clinikobridge.hubspot.HubSpotClient.UpsertOutcome;
 import com.clinikobridge.hubspot.HubSpotClient.Written;
 import com.clinikobridge.hubspot.HubSpotRecord;
 import com.clinikobridge.hubspot.HubSpotRecord.AssociationIntent;
+import com.clinikobridge.hubspot.HubSpotRecord.Reference;
 import com.clinikobridge.ledger.Ledger;
+import com.clinikobridge.mapping.ObjectMapping;
 import com.clinikobridge.ledger.Ledger.Action;
 import com.clinikobridge.ledger.Ledger.Entry;
 import com.clinikobridge.ledger.Ledger.Mapped;
@@ -61,13 +63,18 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			return;
 		}
 		String object = chunk.getItems().get(0).sourceObject();
-		HubSpotRecord first = chunk.getItems().get(0);
+		ObjectMapping mapping = ObjectMapping.byName(object).orElseThrow();
 		List<Rejected> rejected = new ArrayList<>();
+		List<Entry> merged = new ArrayList<>();
 		Map<String, HubSpotRecord> valid = new LinkedHashMap<>();
 		for (HubSpotRecord r : chunk.getItems()) {
 			if (r.isRejected()) {
 				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), r.rejection().field(),
 						r.rejection().reason()));
+			}
+			else if (r.mergedInto() != null) {
+				ledger.recordMerge(run.runId(), object, r.sourceKey(), r.mergedInto());
+				merged.add(new Entry(r.sourceKey(), null, Action.MERGED, null));
 			}
 			else if (valid.containsKey(r.sourceKey())) {
 				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), "id",
@@ -81,17 +88,18 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		Map<String, String> targetIds = resolveTargets(valid, rejected, object);
 		Map<String, Mapped> before = ledger.mapped(object, valid.keySet());
 		Map<String, String> hashes = new HashMap<>();
-		List<Entry> entries = new ArrayList<>();
+		List<Entry> entries = new ArrayList<>(merged);
 		Map<String, Map<String, String>> toSend = new LinkedHashMap<>();
 		for (HubSpotRecord r : valid.values()) {
-			String hash = hash(r, targetIds);
+			Map<String, String> properties = withReferences(r, targetIds);
+			String hash = hash(properties, r, targetIds);
 			hashes.put(r.sourceKey(), hash);
 			Mapped m = before.get(r.sourceKey());
 			if (m != null && hash.equals(m.contentHash())) {
 				entries.add(new Entry(r.sourceKey(), m.hubspotId(), Action.UNCHANGED, hash));
 			}
 			else {
-				toSend.put(r.sourceKey(), r.properties());
+				toSend.put(r.sourceKey(), properties);
 			}
 		}
 
@@ -104,7 +112,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		else if (!toSend.isEmpty()) {
 			HubSpotClient hubspot = run.hubspot();
-			UpsertOutcome outcome = hubspot.upsert(first.objectType(), first.idProperty(), toSend);
+			UpsertOutcome outcome = hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), toSend);
 			outcome.refused().forEach((key, message) -> rejected
 				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
 			Map<String, List<Association>> associations = new LinkedHashMap<>();
@@ -113,16 +121,18 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 						hashes.get(key)));
 				for (AssociationIntent intent : valid.get(key).associations()) {
 					String toId = targetIds.get(intent.toSourceObject() + "/" + intent.toSourceKey());
-					associations.computeIfAbsent(intent.toObjectType(), k -> new ArrayList<>())
-						.add(new Association(written.hubspotId(), toId, intent.typeId()));
+					if (toId != null && !toId.isEmpty()) {
+						associations.computeIfAbsent(intent.toObjectType(), k -> new ArrayList<>())
+							.add(new Association(written.hubspotId(), toId, intent.typeId()));
+					}
 				}
 			});
 			associations.forEach((toType, list) -> {
-				List<String> refused = hubspot.associate(first.objectType(), toType, list);
+				List<String> refused = hubspot.associate(mapping.hubspotType(), toType, list);
 				if (!refused.isEmpty()) {
 					run.associationFailed(refused.size());
 					log.warn("HubSpot refused {} of {} {}→{} associations", refused.size(), list.size(),
-							first.objectType(), toType);
+							mapping.hubspotType(), toType);
 				}
 			});
 		}
@@ -137,8 +147,9 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 	}
 
 	/**
-	 * Looks up the HubSpot ids of association targets; a record whose target is not in HubSpot
-	 * (rejected or never migrated) is moved to the rejections.
+	 * Looks up the HubSpot ids of association and reference targets (following merges); a
+	 * record whose required target is not in HubSpot (rejected or never migrated) is moved to
+	 * the rejections, an optional one is simply left out.
 	 * @return "sourceObject/sourceKey" → HubSpot id ("" in dry runs)
 	 */
 	private Map<String, String> resolveTargets(Map<String, HubSpotRecord> valid, List<Rejected> rejected,
@@ -148,13 +159,16 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			for (AssociationIntent a : r.associations()) {
 				wanted.computeIfAbsent(a.toSourceObject(), k -> new HashSet<>()).add(a.toSourceKey());
 			}
+			for (Reference ref : r.references()) {
+				wanted.computeIfAbsent(ref.toSourceObject(), k -> new HashSet<>()).add(ref.toSourceKey());
+			}
 		}
 		Map<String, String> resolved = new HashMap<>();
 		wanted.forEach((target, keys) -> ledger.resolvable(run.runId(), run.dryRun(), target, keys)
 			.forEach((key, hubspotId) -> resolved.put(target + "/" + key, hubspotId)));
 		valid.values().removeIf(r -> {
 			for (AssociationIntent a : r.associations()) {
-				if (!resolved.containsKey(a.toSourceObject() + "/" + a.toSourceKey())) {
+				if (a.required() && !resolved.containsKey(a.toSourceObject() + "/" + a.toSourceKey())) {
 					rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), a.toSourceObject(),
 							singular(a.toSourceObject()) + " " + a.toSourceKey()
 									+ " is not in HubSpot (rejected or not in the source)"));
@@ -166,13 +180,28 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		return resolved;
 	}
 
+	/** The record's properties plus its resolved references (e.g. {@code hs_product_id}). */
+	private static Map<String, String> withReferences(HubSpotRecord r, Map<String, String> targetIds) {
+		if (r.references().isEmpty()) {
+			return r.properties();
+		}
+		Map<String, String> properties = new LinkedHashMap<>(r.properties());
+		for (Reference ref : r.references()) {
+			String id = targetIds.get(ref.toSourceObject() + "/" + ref.toSourceKey());
+			if (id != null && !id.isEmpty()) {
+				properties.put(ref.property(), id);
+			}
+		}
+		return properties;
+	}
+
 	private static String singular(String object) {
 		return object.endsWith("s") ? object.substring(0, object.length() - 1) : object;
 	}
 
-	static String hash(HubSpotRecord r, Map<String, String> targetIds) {
+	static String hash(Map<String, String> properties, HubSpotRecord r, Map<String, String> targetIds) {
 		StringBuilder canonical = new StringBuilder();
-		new TreeMap<>(r.properties()).forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
+		new TreeMap<>(properties).forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
 		for (AssociationIntent a : r.associations()) {
 			canonical.append("->")
 				.append(a.toObjectType())

@@ -3,15 +3,22 @@ package com.clinikobridge.job;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import com.clinikobridge.cliniko.ClinikoAppointment;
+import com.clinikobridge.cliniko.ClinikoCatalogItem;
+import com.clinikobridge.cliniko.ClinikoContact;
 import com.clinikobridge.cliniko.ClinikoCsvExports;
 import com.clinikobridge.cliniko.ClinikoCsvReader;
 import com.clinikobridge.cliniko.ClinikoDirectory;
 import com.clinikobridge.cliniko.ClinikoInvoice;
+import com.clinikobridge.cliniko.ClinikoInvoiceItem;
 import com.clinikobridge.cliniko.ClinikoPageReader;
 import com.clinikobridge.cliniko.ClinikoPatient;
 import com.clinikobridge.cliniko.ClinikoPractitioner;
+import com.clinikobridge.cliniko.ClinikoTreatmentNote;
+import com.clinikobridge.cliniko.PatientDetails;
+import com.clinikobridge.cliniko.SequentialReader;
 import com.clinikobridge.cliniko.SourceItem;
 import com.clinikobridge.hubspot.HubSpotRecord;
 import com.clinikobridge.hubspot.PortalSchema;
@@ -19,22 +26,27 @@ import com.clinikobridge.hubspot.SchemaSetup;
 import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.RunStore;
 import com.clinikobridge.mapping.AppointmentProcessor;
+import com.clinikobridge.mapping.CompanyProcessor;
+import com.clinikobridge.mapping.InvoiceItemProcessor;
 import com.clinikobridge.mapping.InvoiceProcessor;
 import com.clinikobridge.mapping.ObjectMapping;
 import com.clinikobridge.mapping.OwnerDirectory;
 import com.clinikobridge.mapping.PatientProcessor;
+import com.clinikobridge.mapping.ProductProcessor;
+import com.clinikobridge.mapping.TreatmentNoteProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -43,11 +55,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The {@code migrate} job: {@code schema} (HubSpot properties and the deal pipeline),
- * {@code owners} (practitioners → owners), {@code patientEmails} (shared-email pre-scan for CSV
- * exports), then one chunk-oriented step per object in dependency order: {@code patients} →
- * {@code appointments} → {@code invoices}, 100 records a chunk, each chunk one transaction
- * holding the ledger rows and the reader's restart state.
+ * The {@code migrate} job. Set-up steps first: {@code prepare} (Cliniko reference lists, patient
+ * details, custom field definitions), {@code schema} (HubSpot properties and the deal pipeline),
+ * {@code owners} (practitioners → owners), {@code patientEmails} (shared-email pre-scan of CSV
+ * exports). Then one chunk-oriented step per object in dependency order (MAPPING.md):
+ * {@code contacts} → {@code products} → {@code patients} → {@code appointments} →
+ * {@code treatment_notes} → {@code invoices} → {@code invoice_items}, 100 records a chunk, each
+ * chunk one transaction holding the ledger rows and the reader's restart state. A step whose
+ * object the run does not migrate ({@code --objects}, or absent from CSV exports) reads nothing.
  */
 @Configuration
 class MigrationJobConfiguration {
@@ -59,8 +74,9 @@ class MigrationJobConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(MigrationJobConfiguration.class);
 
 	@Bean
-	Job migrateJob(JobRepository jobRepository, RunStore runs, Step schemaStep, Step ownersStep,
-			Step patientEmailsStep, Step patientsStep, Step appointmentsStep, Step invoicesStep) {
+	Job migrateJob(JobRepository jobRepository, RunStore runs, Step prepareStep, Step schemaStep, Step ownersStep,
+			Step patientEmailsStep, Step contactsStep, Step productsStep, Step patientsStep, Step appointmentsStep,
+			Step treatmentNotesStep, Step invoicesStep, Step invoiceItemsStep) {
 		JobExecutionListener recordExecution = new JobExecutionListener() {
 			@Override
 			public void beforeJob(JobExecution execution) {
@@ -69,13 +85,34 @@ class MigrationJobConfiguration {
 			}
 		};
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
-			.start(schemaStep)
+			.start(prepareStep)
+			.next(schemaStep)
 			.next(ownersStep)
 			.next(patientEmailsStep)
+			.next(contactsStep)
+			.next(productsStep)
 			.next(patientsStep)
 			.next(appointmentsStep)
+			.next(treatmentNotesStep)
 			.next(invoicesStep)
+			.next(invoiceItemsStep)
 			.build();
+	}
+
+	// Set-up steps run again on restart (allowStartIfComplete): what they find lives in memory.
+
+	@Bean
+	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run) {
+		Tasklet tasklet = (contribution, chunkContext) -> {
+			if (!run.source().isCsv()) {
+				run.directory(ClinikoDirectory.load(run.cliniko()));
+				if (run.migrates("patients")) {
+					run.patientDetails(PatientDetails.load(run.cliniko()));
+				}
+			}
+			return RepeatStatus.FINISHED;
+		};
+		return new StepBuilder("prepare", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
 	}
 
 	@Bean
@@ -86,32 +123,28 @@ class MigrationJobConfiguration {
 			}
 			else {
 				SchemaSetup setup = new SchemaSetup(run.hubspot());
-				setup.ensureProperties(ObjectMapping.schema());
-				run.portal(setup.ensureDealPipeline());
+				setup.ensureProperties(run.mapping().schema(run.patientDetails().customFields()));
+				if (run.migrates("invoices")) {
+					run.portal(setup.ensureDealPipeline(run.mapping().pipelineLabel(), run.mapping().pipelineId(),
+							run.mapping().stages()));
+				}
 			}
 			return RepeatStatus.FINISHED;
 		};
-		// Runs again on restart: the portal ids live only in memory.
 		return new StepBuilder("schema", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
 	}
 
 	@Bean
 	Step ownersStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
-			List<ClinikoPractitioner> practitioners;
-			if (run.source().isCsv()) {
-				practitioners = run.csv().practitioners();
-			}
-			else {
-				ClinikoDirectory directory = ClinikoDirectory.load(run.cliniko());
-				run.directory(directory);
-				practitioners = directory.practitioners();
-			}
+			List<ClinikoPractitioner> practitioners = run.source().isCsv() ? run.csv().practitioners()
+					: run.directory().practitioners();
+			String fallback = run.settings().fallbackOwnerEmail() != null ? run.settings().fallbackOwnerEmail()
+					: run.mapping().fallbackOwnerEmail();
 			OwnerDirectory owners;
 			if (run.hubspot() != null) {
 				try {
-					owners = OwnerDirectory.resolve(practitioners, run.hubspot().owners(),
-							run.settings().fallbackOwnerEmail());
+					owners = OwnerDirectory.resolve(practitioners, run.hubspot().owners(), fallback);
 				}
 				catch (IllegalArgumentException ex) {
 					throw new ConfigurationException(ex.getMessage());
@@ -133,7 +166,7 @@ class MigrationJobConfiguration {
 		Tasklet tasklet = (contribution, chunkContext) -> {
 			// API patients are read in id order, so the first claimant is the lowest id; a CSV
 			// export is in no particular order, so claim every email for its lowest id first.
-			if (run.source().isCsv()) {
+			if (run.source().isCsv() && run.migrates("patients")) {
 				Path file = run.csv().file("Patients").orElseThrow();
 				ClinikoCsvExports.scan(file, row -> {
 					String email = row.text("Email");
@@ -148,17 +181,37 @@ class MigrationJobConfiguration {
 		return new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).build();
 	}
 
+	private static <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<SourceItem<I>> reader, ItemProcessor<SourceItem<I>, HubSpotRecord> processor,
+			HubSpotLoadWriter writer) {
+		return new StepBuilder(name, jobRepository).<SourceItem<I>, HubSpotRecord>chunk(CHUNK_SIZE)
+			.transactionManager(tm)
+			.reader(reader)
+			.processor(processor)
+			.writer(writer)
+			.listener(new ProgressListener())
+			.build();
+	}
+
+	@Bean
+	Step contactsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<SourceItem<ClinikoContact>> contactReader,
+			ItemProcessor<SourceItem<ClinikoContact>, HubSpotRecord> companyProcessor, HubSpotLoadWriter writer) {
+		return objectStep("contacts", jobRepository, tm, contactReader, companyProcessor, writer);
+	}
+
+	@Bean
+	Step productsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<SourceItem<ClinikoCatalogItem>> productReader,
+			ItemProcessor<SourceItem<ClinikoCatalogItem>, HubSpotRecord> productProcessor, HubSpotLoadWriter writer) {
+		return objectStep("products", jobRepository, tm, productReader, productProcessor, writer);
+	}
+
 	@Bean
 	Step patientsStep(JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<SourceItem<ClinikoPatient>> patientReader,
 			ItemProcessor<SourceItem<ClinikoPatient>, HubSpotRecord> patientProcessor, HubSpotLoadWriter writer) {
-		return new StepBuilder("patients", jobRepository).<SourceItem<ClinikoPatient>, HubSpotRecord>chunk(CHUNK_SIZE)
-			.transactionManager(tm)
-			.reader(patientReader)
-			.processor(patientProcessor)
-			.writer(writer)
-			.listener(new ProgressListener())
-			.build();
+		return objectStep("patients", jobRepository, tm, patientReader, patientProcessor, writer);
 	}
 
 	@Bean
@@ -166,27 +219,30 @@ class MigrationJobConfiguration {
 			ItemStreamReader<SourceItem<ClinikoAppointment>> appointmentReader,
 			ItemProcessor<SourceItem<ClinikoAppointment>, HubSpotRecord> appointmentProcessor,
 			HubSpotLoadWriter writer) {
-		return new StepBuilder("appointments", jobRepository)
-			.<SourceItem<ClinikoAppointment>, HubSpotRecord>chunk(CHUNK_SIZE)
-			.transactionManager(tm)
-			.reader(appointmentReader)
-			.processor(appointmentProcessor)
-			.writer(writer)
-			.listener(new ProgressListener())
-			.build();
+		return objectStep("appointments", jobRepository, tm, appointmentReader, appointmentProcessor, writer);
+	}
+
+	@Bean
+	Step treatmentNotesStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<SourceItem<ClinikoTreatmentNote>> treatmentNoteReader,
+			ItemProcessor<SourceItem<ClinikoTreatmentNote>, HubSpotRecord> treatmentNoteProcessor,
+			HubSpotLoadWriter writer) {
+		return objectStep("treatment_notes", jobRepository, tm, treatmentNoteReader, treatmentNoteProcessor, writer);
 	}
 
 	@Bean
 	Step invoicesStep(JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<SourceItem<ClinikoInvoice>> invoiceReader,
 			ItemProcessor<SourceItem<ClinikoInvoice>, HubSpotRecord> invoiceProcessor, HubSpotLoadWriter writer) {
-		return new StepBuilder("invoices", jobRepository).<SourceItem<ClinikoInvoice>, HubSpotRecord>chunk(CHUNK_SIZE)
-			.transactionManager(tm)
-			.reader(invoiceReader)
-			.processor(invoiceProcessor)
-			.writer(writer)
-			.listener(new ProgressListener())
-			.build();
+		return objectStep("invoices", jobRepository, tm, invoiceReader, invoiceProcessor, writer);
+	}
+
+	@Bean
+	Step invoiceItemsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<SourceItem<ClinikoInvoiceItem>> invoiceItemReader,
+			ItemProcessor<SourceItem<ClinikoInvoiceItem>, HubSpotRecord> invoiceItemProcessor,
+			HubSpotLoadWriter writer) {
+		return objectStep("invoice_items", jobRepository, tm, invoiceItemReader, invoiceItemProcessor, writer);
 	}
 
 	@Bean
@@ -194,31 +250,72 @@ class MigrationJobConfiguration {
 		return new HubSpotLoadWriter(run, ledger);
 	}
 
+	/** The object's reader when the run migrates it, else a reader of nothing. */
+	private static <T> ItemStreamReader<SourceItem<T>> readerFor(ActiveRun run, String object,
+			Supplier<ItemStreamReader<SourceItem<T>>> reader) {
+		return run.migrates(object) ? reader.get() : new NothingReader<>();
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<SourceItem<ClinikoContact>> contactReader(ActiveRun run) {
+		return readerFor(run, "contacts", () -> ClinikoPageReader.contacts(run.cliniko()));
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<SourceItem<ClinikoCatalogItem>> productReader(ActiveRun run) {
+		return readerFor(run, "products", () -> new SequentialReader<>("products.api",
+				List.of(ClinikoPageReader.billableItems(run.cliniko()), ClinikoPageReader.products(run.cliniko()))));
+	}
+
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoPatient>> patientReader(ActiveRun run) {
-		return run.source().isCsv()
-				? new ClinikoCsvReader<>("patients.csv", run.csv().file("Patients").orElse(null),
-						ClinikoCsvExports.PATIENTS)
-				: ClinikoPageReader.patients(run.cliniko());
+		return readerFor(run, "patients", () -> run.source().isCsv()
+				? new ClinikoCsvReader<>("patients.csv", run.csv().file("Patients").orElse(null), ClinikoCsvExports.PATIENTS)
+				: ClinikoPageReader.patients(run.cliniko(), run.patientDetails()));
 	}
 
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoAppointment>> appointmentReader(ActiveRun run) {
-		return run.source().isCsv()
+		return readerFor(run, "appointments", () -> run.source().isCsv()
 				? new ClinikoCsvReader<>("appointments.csv", run.csv().file("Appointments").orElse(null),
 						ClinikoCsvExports.APPOINTMENTS)
-				: ClinikoPageReader.appointments(run.cliniko(), run.directory());
+				: ClinikoPageReader.appointments(run.cliniko(), run.directory()));
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<SourceItem<ClinikoTreatmentNote>> treatmentNoteReader(ActiveRun run) {
+		return readerFor(run, "treatment_notes", () -> ClinikoPageReader.treatmentNotes(run.cliniko()));
 	}
 
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoInvoice>> invoiceReader(ActiveRun run) {
-		return run.source().isCsv()
-				? new ClinikoCsvReader<>("invoices.csv", run.csv().file("Invoices").orElse(null),
-						ClinikoCsvExports.INVOICES)
-				: ClinikoPageReader.invoices(run.cliniko());
+		return readerFor(run, "invoices", () -> run.source().isCsv()
+				? new ClinikoCsvReader<>("invoices.csv", run.csv().file("Invoices").orElse(null), ClinikoCsvExports.INVOICES)
+				: ClinikoPageReader.invoices(run.cliniko()));
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<SourceItem<ClinikoInvoiceItem>> invoiceItemReader(ActiveRun run) {
+		return readerFor(run, "invoice_items", () -> ClinikoPageReader.invoiceItems(run.cliniko()));
+	}
+
+	@Bean
+	@StepScope
+	ItemProcessor<SourceItem<ClinikoContact>, HubSpotRecord> companyProcessor(ActiveRun run) {
+		return new CompanyProcessor(run.mappingContext());
+	}
+
+	@Bean
+	@StepScope
+	ItemProcessor<SourceItem<ClinikoCatalogItem>, HubSpotRecord> productProcessor(ActiveRun run) {
+		return new ProductProcessor(run.mappingContext());
 	}
 
 	@Bean
@@ -235,7 +332,32 @@ class MigrationJobConfiguration {
 
 	@Bean
 	@StepScope
+	ItemProcessor<SourceItem<ClinikoTreatmentNote>, HubSpotRecord> treatmentNoteProcessor(ActiveRun run) {
+		return new TreatmentNoteProcessor(run.mappingContext());
+	}
+
+	@Bean
+	@StepScope
 	ItemProcessor<SourceItem<ClinikoInvoice>, HubSpotRecord> invoiceProcessor(ActiveRun run) {
 		return new InvoiceProcessor(run.mappingContext());
+	}
+
+	@Bean
+	@StepScope
+	ItemProcessor<SourceItem<ClinikoInvoiceItem>, HubSpotRecord> invoiceItemProcessor(ActiveRun run) {
+		return new InvoiceItemProcessor(run.mappingContext());
+	}
+
+	/** A reader of nothing, for objects a run does not migrate. */
+	static final class NothingReader<T> implements ItemStreamReader<T> {
+
+		@Override
+		public T read() {
+			return null;
+		}
+
+		@Override
+		public void open(ExecutionContext context) {
+		}
 	}
 }

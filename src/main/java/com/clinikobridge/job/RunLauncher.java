@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +17,13 @@ import java.util.Map;
 import com.clinikobridge.cliniko.ClinikoClient;
 import com.clinikobridge.hubspot.HubSpotClient;
 import com.clinikobridge.hubspot.HubSpotPaths;
+import com.clinikobridge.hubspot.SchemaSetup;
 import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.RunStore;
 import com.clinikobridge.ledger.RunStore.Run;
+import com.clinikobridge.mapping.Mapping;
+import com.clinikobridge.mapping.MappingException;
+import com.clinikobridge.mapping.MappingFile;
 import com.clinikobridge.mapping.ObjectMapping;
 import com.clinikobridge.mapping.OwnerDirectory.Resolution;
 import com.clinikobridge.report.ReportWriter;
@@ -83,30 +90,85 @@ public class RunLauncher {
 	 * Runs {@code migrate}.
 	 * @throws ConfigurationException for a bad option or setting (exit code 2), before anything starts
 	 */
-	public Outcome migrate(String sourceText, boolean dryRun, Map<String, String> overrides, PrintStream out)
-			throws Exception {
+	public Outcome migrate(MigrateRequest request, Map<String, String> overrides, PrintStream out) throws Exception {
 		BridgeSettings settings = settingsResolver.resolve(overrides);
-		SourceSpec source = SourceSpec.parse(sourceText);
-		boolean effectiveDryRun = dryRun || !settings.hasHubSpotToken();
+		SourceSpec source = SourceSpec.parse(request.source());
+		Mapping mapping = loadMapping(request.mappingFile());
+		Set<String> objects = objects(source, request.objects());
+		boolean effectiveDryRun = request.dryRun() || !settings.hasHubSpotToken();
 		ClinikoClient cliniko = clinikoClient(settings, source);
 		HubSpotClient hubspot = hubspotClient(settings);
 		Instant startedAt = Instant.now();
 		String runId = RUN_ID_TIME.format(startedAt) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "migrate", source.text(), effectiveDryRun, startedAt);
-		if (effectiveDryRun && !dryRun) {
+		if (effectiveDryRun && !request.dryRun()) {
 			out.println("No HUBSPOT_ACCESS_TOKEN: dry run, nothing will be written to HubSpot.");
 		}
 		out.println("Run " + runId + " started; reports in " + folder);
-		run.begin(runId, effectiveDryRun, startedAt, source, settings, cliniko, hubspot);
+		run.begin(runId, effectiveDryRun, startedAt, source, settings, mapping, objects, cliniko, hubspot);
 		JobParameters parameters = new JobParametersBuilder().addString("runId", runId)
 			.addString("source", source.text(), false)
 			.addString("dryRun", Boolean.toString(effectiveDryRun), false)
 			.addString("startedAt", startedAt.toString(), false)
+			.addString("objects", String.join(",", objects), false)
+			.addString("mapping", request.mappingFile() == null ? "" : request.mappingFile().toString(), false)
 			.toJobParameters();
 		JobExecution execution = jobOperator.start(migrateJob, parameters);
 		return finish(runId, "migrate", execution, folder, out);
 	}
+
+	/** What {@code migrate} was asked to do. {@code objects} empty means every object the source has. */
+	public record MigrateRequest(String source, boolean dryRun, List<String> objects, Path mappingFile) {
+	}
+
+	private static Mapping loadMapping(Path file) {
+		try {
+			return file == null ? MappingFile.load(MappingFile.DEFAULT, false) : MappingFile.load(file, true);
+		}
+		catch (MappingException ex) {
+			throw new ConfigurationException(ex.getMessage());
+		}
+	}
+
+	/** The objects of a run, with their dependencies checked. */
+	Set<String> objects(SourceSpec source, List<String> requested) {
+		Set<String> available = new LinkedHashSet<>();
+		for (ObjectMapping m : ObjectMapping.ORDER) {
+			if (!source.isCsv() || CSV_OBJECTS.contains(m.clinikoName())) {
+				available.add(m.clinikoName());
+			}
+		}
+		if (requested == null || requested.isEmpty()) {
+			return available;
+		}
+		Set<String> selected = new LinkedHashSet<>();
+		for (String name : requested) {
+			String object = name.trim();
+			if (ObjectMapping.byName(object).isEmpty()) {
+				throw new ConfigurationException("--objects: unknown object '" + object + "'; expected "
+						+ ObjectMapping.ORDER.stream().map(ObjectMapping::clinikoName).collect(Collectors.joining(", ")));
+			}
+			if (!available.contains(object)) {
+				throw new ConfigurationException("--objects: " + object + " are not in Cliniko's CSV exports;"
+						+ " use --source=api to migrate them");
+			}
+			selected.add(object);
+		}
+		for (String object : selected) {
+			for (String dependency : ObjectMapping.byName(object).orElseThrow().dependsOn()) {
+				if (!selected.contains(dependency) && !ledger.hasMapped(dependency)) {
+					throw new ConfigurationException("--objects: " + object + " need " + dependency + ", which are not"
+							+ " selected and not in the ledger from an earlier run; add " + dependency + " to --objects");
+				}
+			}
+		}
+		Set<String> ordered = new LinkedHashSet<>();
+		available.stream().filter(selected::contains).forEach(ordered::add);
+		return ordered;
+	}
+
+	static final Set<String> CSV_OBJECTS = Set.of("patients", "appointments", "invoices");
 
 	/**
 	 * Restarts a failed, stopped or killed run after its last committed chunk.
@@ -136,8 +198,12 @@ public class RunLauncher {
 		}
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		out.println("Run " + runId + " restarting after its last committed chunk");
-		run.begin(runId, stored.dryRun(), stored.startedAt(), source, settings, clinikoClient(settings, source),
-				hubspotClient(settings));
+		String mappingFile = last.getJobParameters().getString("mapping");
+		Mapping mapping = loadMapping(mappingFile == null || mappingFile.isEmpty() ? null : Path.of(mappingFile));
+		String objects = last.getJobParameters().getString("objects");
+		run.begin(runId, stored.dryRun(), stored.startedAt(), source, settings, mapping,
+				objects == null ? objects(source, List.of()) : new LinkedHashSet<>(List.of(objects.split(","))),
+				clinikoClient(settings, source), hubspotClient(settings));
 		JobExecution execution = jobOperator.restart(last);
 		return finish(runId, "restart", execution, folder, out);
 	}
@@ -153,6 +219,9 @@ public class RunLauncher {
 		Map<String, ObjectCounts> objects = new LinkedHashMap<>();
 		Map<String, Ledger.Counts> counts = ledger.counts(runId);
 		for (ObjectMapping m : ObjectMapping.ORDER) {
+			if (!run.migrates(m.clinikoName())) {
+				continue;
+			}
 			Ledger.Counts c = counts.getOrDefault(m.clinikoName(), new Ledger.Counts(0, 0, 0, 0));
 			objects.put(m.clinikoName(), new ObjectCounts(c.read(), c.created(), c.updated(), c.unchanged(),
 					c.rejected(), 0));
@@ -244,6 +313,47 @@ public class RunLauncher {
 		return new HubSpotClient(settings.hubspotAccessToken(), settings.hubspotApiUrl(),
 				HubSpotPaths.of(settings.hubspotApiVersion()), settings.hubspotRequestsPerWindow(),
 				settings.hubspotWindow(), settings.retryBudget(), settings.httpTimeout());
+	}
+
+	/**
+	 * The {@code schema} command: prints what the mapping needs in the portal that it lacks,
+	 * and with {@code apply} creates it.
+	 * @return 0, or 2 when HubSpot is not configured
+	 */
+	public int schema(boolean apply, String sourceText, Path mappingFile, Map<String, String> overrides,
+			PrintStream out) {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (!settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for schema");
+		}
+		Mapping mapping = loadMapping(mappingFile);
+		Map<String, com.clinikobridge.cliniko.CustomFieldDefinition> customFields = Map.of();
+		if (sourceText != null) {
+			SourceSpec source = SourceSpec.parse(sourceText);
+			if (!source.isCsv()) {
+				customFields = com.clinikobridge.cliniko.PatientDetails.load(clinikoClient(settings, source))
+					.customFields();
+			}
+		}
+		SchemaSetup setup = new SchemaSetup(hubspotClient(settings));
+		var needed = mapping.schema(customFields);
+		List<String> changes = setup.difference(needed, mapping.pipelineLabel(), mapping.pipelineId(),
+				mapping.stages());
+		if (changes.isEmpty()) {
+			out.println("The HubSpot portal has everything the mapping needs.");
+			return 0;
+		}
+		out.println((apply ? "Applying " : "The portal lacks ") + changes.size() + " change(s):");
+		changes.forEach(c -> out.println("  " + c));
+		if (apply) {
+			setup.ensureProperties(needed);
+			setup.ensureDealPipeline(mapping.pipelineLabel(), mapping.pipelineId(), mapping.stages());
+			out.println("Done.");
+		}
+		else {
+			out.println("Run 'schema --apply' to create what is missing (migrate does it too).");
+		}
+		return 0;
 	}
 
 	/** Runs, newest first. */

@@ -55,8 +55,7 @@ public class SettingsResolver {
 				Duration.ofMillis(env.integer("HUBSPOT_RATE_WINDOW_MS", 10_000, 1)),
 				env.get("HUBSPOT_FALLBACK_OWNER_EMAIL", null),
 				Path.of(env.get("CLINIKO_BRIDGE_REPORT_DIR", "./reports")), retry,
-				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)),
-				Boolean.parseBoolean(env.get("CLINIKO_BRIDGE_PREFERRED_FIRST_NAME", "false")));
+				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)));
 	}
 
 	private static void requireUrl(String name, String value) {

@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -26,7 +28,10 @@ public class Ledger {
 	/** Audit actions. WOULD_* are dry-run actions and never touch the id map. */
 	public enum Action {
 
-		CREATED, UPDATED, UNCHANGED, WOULD_CREATE, WOULD_UPDATE
+		CREATED, UPDATED, UNCHANGED, WOULD_CREATE, WOULD_UPDATE,
+
+		/** Not written: merged into another record (counted as unchanged). */
+		MERGED
 
 	}
 
@@ -59,6 +64,13 @@ public class Ledger {
 		this.named = new NamedParameterJdbcTemplate(jdbc);
 	}
 
+	/** Whether the id map holds any record of an object (written by an earlier run). */
+	public boolean hasMapped(String objectType) {
+		Integer found = jdbc.query("SELECT 1 FROM id_map WHERE object_type = ? FETCH FIRST 1 ROWS ONLY",
+				rs -> rs.next() ? 1 : null, objectType);
+		return found != null;
+	}
+
 	/** Id map entries for the given Cliniko ids of one object type (absent ids are left out). */
 	public Map<String, Mapped> mapped(String objectType, Collection<String> clinikoIds) {
 		Map<String, Mapped> found = new HashMap<>();
@@ -78,6 +90,52 @@ public class Ledger {
 	 * id), plus, in a dry run, ids that run would have written (with an empty HubSpot id).
 	 */
 	public Map<String, String> resolvable(String runId, boolean dryRun, String objectType,
+			Collection<String> clinikoIds) {
+		Map<String, String> survivors = survivors(objectType, clinikoIds);
+		Map<String, String> bySurvivor = resolveDirect(runId, dryRun, objectType, new HashSet<>(survivors.values()));
+		Map<String, String> found = new HashMap<>();
+		survivors.forEach((id, survivor) -> {
+			if (bySurvivor.containsKey(survivor)) {
+				found.put(id, bySurvivor.get(survivor));
+			}
+		});
+		return found;
+	}
+
+	/** Each id → the record it ends up in after following merges (itself when not merged). */
+	private Map<String, String> survivors(String objectType, Collection<String> clinikoIds) {
+		Map<String, String> current = new HashMap<>();
+		clinikoIds.forEach(id -> current.put(id, id));
+		for (int depth = 0; depth < 10; depth++) {
+			Map<String, String> redirects = new HashMap<>();
+			Set<String> targets = new HashSet<>(current.values());
+			if (targets.isEmpty()) {
+				break;
+			}
+			named.query("SELECT cliniko_id, survivor_id FROM merge_redirect WHERE object_type = :type"
+					+ " AND cliniko_id IN (:ids)", new MapSqlParameterSource("type", objectType).addValue("ids", targets),
+					rs -> {
+						redirects.put(rs.getString(1), rs.getString(2));
+					});
+			if (redirects.isEmpty()) {
+				break;
+			}
+			current.replaceAll((id, target) -> redirects.getOrDefault(target, target));
+		}
+		return current;
+	}
+
+	/** Records that {@code clinikoId} was merged into {@code survivorId}. */
+	public void recordMerge(String runId, String objectType, String clinikoId, String survivorId) {
+		int updated = jdbc.update("UPDATE merge_redirect SET survivor_id = ?, run_id = ? WHERE object_type = ?"
+				+ " AND cliniko_id = ?", survivorId, runId, objectType, clinikoId);
+		if (updated == 0) {
+			jdbc.update("INSERT INTO merge_redirect (object_type, cliniko_id, survivor_id, run_id) VALUES (?, ?, ?, ?)",
+					objectType, clinikoId, survivorId, runId);
+		}
+	}
+
+	private Map<String, String> resolveDirect(String runId, boolean dryRun, String objectType,
 			Collection<String> clinikoIds) {
 		Map<String, String> found = new HashMap<>();
 		if (clinikoIds.isEmpty()) {
@@ -159,7 +217,7 @@ public class Ledger {
 					switch (Action.valueOf(rs.getString(2))) {
 						case CREATED, WOULD_CREATE -> c[0] += rs.getLong(3);
 						case UPDATED, WOULD_UPDATE -> c[1] += rs.getLong(3);
-						case UNCHANGED -> c[2] += rs.getLong(3);
+						case UNCHANGED, MERGED -> c[2] += rs.getLong(3);
 					}
 				}, runId);
 		jdbc.query("SELECT object_type, COUNT(*) FROM rejection WHERE run_id = ? GROUP BY object_type",

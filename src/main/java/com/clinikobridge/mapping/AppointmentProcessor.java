@@ -12,9 +12,9 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
  * Cliniko individual appointment → HubSpot meeting (MAPPING.md, Individual appointments →
- * meetings), associated to the patient's contact (type 200, meeting → contact). Outcome:
- * CANCELED if cancelled, else NO_SHOW if the patient did not arrive, else SCHEDULED if it
- * starts after the run's start time, else COMPLETED.
+ * meetings), associated to the patient's contact (type 200, meeting → contact; a merged-away
+ * patient's survivor). Outcome by the mapping file's value map: cancelled, else did not arrive,
+ * else future (starts after the run's start time), else past.
  */
 public final class AppointmentProcessor implements ItemProcessor<SourceItem<ClinikoAppointment>, HubSpotRecord> {
 
@@ -39,42 +39,31 @@ public final class AppointmentProcessor implements ItemProcessor<SourceItem<Clin
 			return HubSpotRecord.rejected(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), "starts_at",
 					"no start time: HubSpot meetings need hs_timestamp");
 		}
-		String outcome;
-		if (a.cancelledAt() != null) {
-			outcome = "CANCELED";
-		}
-		else if (Boolean.TRUE.equals(a.didNotArrive())) {
-			outcome = "NO_SHOW";
-		}
-		else if (a.startsAt().isAfter(context.runStartedAt())) {
-			outcome = "SCHEDULED";
-		}
-		else {
-			outcome = "COMPLETED";
-		}
+		String state = a.cancelledAt() != null ? "cancelled" : Boolean.TRUE.equals(a.didNotArrive()) ? "did_not_arrive"
+				: a.startsAt().isAfter(context.runStartedAt()) ? "future" : "past";
 		String title = a.appointmentTypeName() == null ? "Appointment" : a.appointmentTypeName();
 		if (a.practitionerName() != null) {
 			title = title + " with " + a.practitionerName();
 		}
-		Props props = new Props().put(m.idProperty(), key)
-			.put("hs_timestamp", a.startsAt())
-			.put("hs_meeting_start_time", a.startsAt())
-			.put("hs_meeting_end_time", a.endsAt())
-			.put("hs_meeting_title", title)
-			.put("hs_meeting_outcome", outcome)
-			.put("hs_meeting_location", a.businessName())
-			.put("hs_meeting_body", a.notes())
-			.put("hubspot_owner_id", context.owners().ownerFor(a.practitionerId(), a.practitionerName()))
-			.put("cliniko_appointment_type", a.appointmentTypeName());
+		Props props = new Props(context.mapping(), m).raw(m.idProperty(), key)
+			.raw("hs_timestamp", Props.iso(a.startsAt()))
+			.put("starts_at", a.startsAt())
+			.put("ends_at", a.endsAt())
+			.put("title", title)
+			.put("outcome", context.mapping().outcomes().get(state))
+			.put("business", a.businessName())
+			.put("notes", a.notes())
+			.put("owner", context.owners().ownerFor(a.practitionerId(), a.practitionerName()))
+			.put("appointment_type", a.appointmentTypeName());
 		if (a.endsAt() != null) {
-			props.put("cliniko_duration_minutes", Duration.between(a.startsAt(), a.endsAt()).toMinutes());
+			props.put("duration_minutes", Duration.between(a.startsAt(), a.endsAt()).toMinutes());
 		}
 		if (a.cancelledAt() != null) {
-			props.put("cliniko_cancellation_reason", a.cancellationReason());
+			props.put("cancellation_reason", a.cancellationReason());
 		}
-		return new HubSpotRecord(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(),
-				props.build(), List.of(new AssociationIntent("contacts", "patients", Long.toString(a.patientId()),
-						MEETING_TO_CONTACT)),
-				null);
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+				List.of(new AssociationIntent("contacts", "patients", Long.toString(a.patientId()), MEETING_TO_CONTACT,
+						true)),
+				List.of());
 	}
 }

@@ -10,9 +10,9 @@ import com.clinikobridge.hubspot.HubSpotRecord.AssociationIntent;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
- * Cliniko invoice → HubSpot deal in the "Cliniko invoices" pipeline (MAPPING.md, Invoices →
- * deals): stage by status (10 Open, 20 Paid, 30 Closed, 40 Open credit), associated to the
- * patient's contact (type 3, deal → contact).
+ * Cliniko invoice → HubSpot deal in the "Cliniko invoices" pipeline, or a configured one
+ * (MAPPING.md, Invoices → deals): stage by status through the mapping file (10 Open, 20 Paid,
+ * 30 Closed, 40 Open credit), associated to the patient's contact (type 3, deal → contact).
  */
 public final class InvoiceProcessor implements ItemProcessor<SourceItem<ClinikoInvoice>, HubSpotRecord> {
 
@@ -42,21 +42,21 @@ public final class InvoiceProcessor implements ItemProcessor<SourceItem<ClinikoI
 			return HubSpotRecord.rejected(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), "patient",
 					"invoice has no patient");
 		}
-		Props props = new Props().put(m.idProperty(), key)
-			.put("dealname", "Invoice " + (i.number() != null ? i.number().toString() : key))
-			.put("amount", i.totalAmount())
-			.put("closedate", i.issueDate() == null ? null : i.issueDate() + "T00:00:00Z")
-			.put("pipeline", context.portal().dealPipelineId())
-			.put("dealstage", stage)
-			.put("hubspot_owner_id", context.owners().ownerFor(i.practitionerId(), i.practitionerName()))
-			.put("cliniko_invoice_number", i.number())
-			.put("cliniko_invoice_status", ClinikoInvoice.statusName(i.status()))
-			.put("cliniko_tax_amount", i.taxAmount())
-			.put("cliniko_net_amount", i.netAmount())
-			.put("cliniko_outstanding_balance", i.outstandingBalance());
-		return new HubSpotRecord(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(),
-				props.build(), List.of(new AssociationIntent("contacts", "patients", Long.toString(i.patientId()),
-						DEAL_TO_CONTACT)),
-				null);
+		Props props = new Props(context.mapping(), m).raw(m.idProperty(), key)
+			.raw("pipeline", context.portal().dealPipelineId())
+			.raw("dealstage", stage)
+			.put("name", "Invoice " + (i.number() != null ? i.number().toString() : key))
+			.put("total_amount", i.totalAmount())
+			.put("issue_date", i.issueDate() == null ? null : i.issueDate() + "T00:00:00Z")
+			.put("owner", context.owners().ownerFor(i.practitionerId(), i.practitionerName()))
+			.put("number", i.number())
+			.put("status", com.clinikobridge.cliniko.ClinikoInvoice.statusName(i.status()))
+			.put("tax_amount", i.taxAmount())
+			.put("net_amount", i.netAmount())
+			.put("outstanding_balance", i.outstandingBalance());
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+				List.of(new AssociationIntent("contacts", "patients", Long.toString(i.patientId()), DEAL_TO_CONTACT,
+						true)),
+				List.of());
 	}
 }

@@ -8,35 +8,55 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Builds HubSpot property values (HubSpot DIGEST §8, MAPPING.md conventions): empty and null
- * values are not sent; {@code date} as {@code YYYY-MM-DD}; {@code datetime} as ISO-8601 UTC
- * with a {@code Z}; numbers as plain decimals.
+ * Builds the HubSpot properties of one record through the mapping file: {@link #put} takes the
+ * source field key and writes to the property the mapping names (nothing when the field is not
+ * migrated); {@link #raw} writes a property the mapping does not rename. Values follow the
+ * HubSpot DIGEST §8 and MAPPING.md conventions: empty and null are not sent; {@code date} as
+ * {@code YYYY-MM-DD}; {@code datetime} as ISO-8601 UTC with a {@code Z}; numbers as plain decimals.
  */
 final class Props {
 
+	private final Mapping mapping;
+
+	private final ObjectMapping object;
+
 	private final Map<String, String> values = new LinkedHashMap<>();
 
-	Props put(String name, String value) {
+	Props(Mapping mapping, ObjectMapping object) {
+		this.mapping = mapping;
+		this.object = object;
+	}
+
+	Props put(String field, String value) {
+		String property = mapping.property(object, field);
+		return property == null ? this : raw(property, value);
+	}
+
+	Props put(String field, Long value) {
+		return value == null ? this : put(field, value.toString());
+	}
+
+	Props put(String field, BigDecimal value) {
+		return value == null ? this : put(field, value.toPlainString());
+	}
+
+	Props put(String field, LocalDate value) {
+		return value == null ? this : put(field, value.toString());
+	}
+
+	Props put(String field, Instant value) {
+		return value == null ? this : put(field, iso(value));
+	}
+
+	Props raw(String property, String value) {
 		if (value != null && !value.isBlank()) {
-			values.put(name, value.strip());
+			values.put(property, value.strip());
 		}
 		return this;
 	}
 
-	Props put(String name, Long value) {
-		return value == null ? this : put(name, value.toString());
-	}
-
-	Props put(String name, BigDecimal value) {
-		return value == null ? this : put(name, value.toPlainString());
-	}
-
-	Props put(String name, LocalDate value) {
-		return value == null ? this : put(name, value.toString());
-	}
-
-	Props put(String name, Instant value) {
-		return value == null ? this : put(name, value.truncatedTo(ChronoUnit.SECONDS).toString());
+	static String iso(Instant value) {
+		return value.truncatedTo(ChronoUnit.SECONDS).toString();
 	}
 
 	Map<String, String> build() {

@@ -49,7 +49,7 @@ class ClinikoPageReaderTests {
 			ClinikoClient client = client(emulator);
 
 			// when
-			List<Long> ids = readAll(ClinikoPageReader.patients(client), new ExecutionContext());
+			List<Long> ids = readAll(ClinikoPageReader.patients(client, PatientDetails.none()), new ExecutionContext());
 
 			// then each patient once, archived included, sorted by id
 			assertThat(ids).hasSize(clinic.patients().size()).doesNotHaveDuplicates().isSorted();
@@ -65,7 +65,7 @@ class ClinikoPageReaderTests {
 		try (ClinikoEmulator emulator = new ClinikoEmulator(clinic)) {
 			ClinikoClient client = client(emulator);
 			// given 150 patients read and committed, and 20 more read but not committed
-			ClinikoPageReader<ClinikoPatient> first = ClinikoPageReader.patients(client);
+			ClinikoPageReader<ClinikoPatient> first = ClinikoPageReader.patients(client, PatientDetails.none());
 			ExecutionContext context = new ExecutionContext();
 			first.open(context);
 			Set<Long> committed = new HashSet<>();
@@ -78,7 +78,7 @@ class ClinikoPageReaderTests {
 			}
 
 			// when a new reader opens with the committed state
-			List<Long> rest = readAll(ClinikoPageReader.patients(client), context);
+			List<Long> rest = readAll(ClinikoPageReader.patients(client, PatientDetails.none()), context);
 
 			// then it reads exactly the others
 			assertThat(rest).hasSize(clinic.patients().size() - 150).doesNotContainAnyElementsOf(committed);

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,19 @@ import java.util.stream.Collectors;
  * @param invoices                invoices (amounts, statuses 10/20/30/40)
  * @param unavailableBlocks       practitioner unavailability (appears only in the CSV appointments export)
  * @param groupAppointments       group classes (appear only in the CSV appointments export)
+ * @param contacts                third parties ({@code /contacts}): doctors, 3rd party payers, standard contacts
+ * @param referringDoctorByPatient patient id → referring doctor contact id (patient link {@code referring_doctor})
+ * @param referralSourceTypes     {@code /referral_source_types}
+ * @param referralSources         at most one per patient ({@code /referral_sources}, {@code /patients/{id}/referral_source})
+ * @param medicalAlerts           {@code /medical_alerts}; the non-archived ones of a patient match
+ *                                {@link Patient#medicalAlerts()} name for name, in order
+ * @param patientCustomFieldsDefinition sections of {@code /settings} {@code patient_custom_fields_definition}
+ * @param customFieldsByPatient   patient id → answered custom fields ({@code custom_fields}); absent ⇒ {@code null}
+ * @param taxes                   {@code /taxes} (GST)
+ * @param billableItems           {@code /billable_items}
+ * @param products                {@code /products}
+ * @param invoiceItems            {@code /invoice_items}; every invoice has 1–3 whose net prices sum to its net amount
+ * @param treatmentNotes          {@code /treatment_notes}
  */
 public record Clinic(
         Instant now,
@@ -40,9 +54,31 @@ public record Clinic(
         List<IndividualAppointment> individualAppointments,
         List<Invoice> invoices,
         List<UnavailableBlock> unavailableBlocks,
-        List<GroupAppointment> groupAppointments) {
+        List<GroupAppointment> groupAppointments,
+        List<Contact> contacts,
+        Map<Long, Long> referringDoctorByPatient,
+        List<ReferralSourceType> referralSourceTypes,
+        List<ReferralSource> referralSources,
+        List<MedicalAlert> medicalAlerts,
+        List<CustomFieldSection> patientCustomFieldsDefinition,
+        Map<Long, List<CustomFieldSection>> customFieldsByPatient,
+        List<Tax> taxes,
+        List<BillableItem> billableItems,
+        List<Product> products,
+        List<InvoiceItem> invoiceItems,
+        List<TreatmentNote> treatmentNotes) {
 
-    /** Copies all lists into unmodifiable lists. */
+    /** A clinic without contacts, referrals, alerts, custom fields, catalogue, invoice items or treatment notes. */
+    public Clinic(Instant now, List<Business> businesses, List<User> users, List<Practitioner> practitioners,
+                  List<AppointmentType> appointmentTypes, List<Patient> patients,
+                  List<IndividualAppointment> individualAppointments, List<Invoice> invoices,
+                  List<UnavailableBlock> unavailableBlocks, List<GroupAppointment> groupAppointments) {
+        this(now, businesses, users, practitioners, appointmentTypes, patients, individualAppointments, invoices,
+                unavailableBlocks, groupAppointments, List.of(), Map.of(), List.of(), List.of(), List.of(), List.of(),
+                Map.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** Copies all lists and maps into unmodifiable ones (maps keep their iteration order). */
     public Clinic {
         businesses = List.copyOf(businesses);
         users = List.copyOf(users);
@@ -53,6 +89,20 @@ public record Clinic(
         invoices = List.copyOf(invoices);
         unavailableBlocks = List.copyOf(unavailableBlocks);
         groupAppointments = List.copyOf(groupAppointments);
+        contacts = List.copyOf(contacts);
+        referringDoctorByPatient = Collections.unmodifiableMap(new LinkedHashMap<>(referringDoctorByPatient));
+        referralSourceTypes = List.copyOf(referralSourceTypes);
+        referralSources = List.copyOf(referralSources);
+        medicalAlerts = List.copyOf(medicalAlerts);
+        patientCustomFieldsDefinition = List.copyOf(patientCustomFieldsDefinition);
+        Map<Long, List<CustomFieldSection>> answers = new LinkedHashMap<>();
+        customFieldsByPatient.forEach((k, v) -> answers.put(k, List.copyOf(v)));
+        customFieldsByPatient = Collections.unmodifiableMap(answers);
+        taxes = List.copyOf(taxes);
+        billableItems = List.copyOf(billableItems);
+        products = List.copyOf(products);
+        invoiceItems = List.copyOf(invoiceItems);
+        treatmentNotes = List.copyOf(treatmentNotes);
     }
 
     // ------------------------------------------------------------------ records
@@ -197,6 +247,163 @@ public record Clinic(
         }
     }
 
+    /**
+     * A third party ({@code /contacts}). {@code type} ∈ Doctor | 3rd Party Payer | Standard with {@code typeCode}
+     * 1 | 2 | 0 (only Doctor = 1 is documented); {@code doctorType} ∈ general_practitioner | specialist (doctors only).
+     * Phone numbers use {@link PhoneNumber}.
+     */
+    public record Contact(long id, String title, String firstName, String lastName, String preferredName,
+                          String companyName, String occupation, String email, List<PhoneNumber> phoneNumbers,
+                          String address1, String address2, String address3, String city, String state,
+                          String postCode, String country, String notes, String providerNumber, String type,
+                          Integer typeCode, String doctorType, Instant archivedAt, Instant createdAt,
+                          Instant updatedAt) {
+        /** Copies the list. */
+        public Contact {
+            phoneNumbers = List.copyOf(phoneNumbers);
+        }
+
+        /** "First Last" when a first or last name is set, else the company name. */
+        public String displayName() {
+            String name = ((firstName == null ? "" : firstName) + " " + (lastName == null ? "" : lastName)).trim();
+            return name.isEmpty() ? companyName : name;
+        }
+
+        /** True for {@code type = Doctor}. */
+        public boolean isDoctor() {
+            return "Doctor".equals(type);
+        }
+    }
+
+    /** A referral source type; {@code referrerType} ∈ null | Patient | Contact; {@code subcategories} may be empty. */
+    public record ReferralSourceType(long id, String name, String referrerType, List<String> subcategories,
+                                     Instant archivedAt, Instant createdAt, Instant updatedAt) {
+        /** Copies the list. */
+        public ReferralSourceType {
+            subcategories = List.copyOf(subcategories);
+        }
+    }
+
+    /**
+     * A patient's referral source. {@code referrerId} is a patient id when {@code referrerType = Patient}, a contact id
+     * when {@code Contact}, else null.
+     */
+    public record ReferralSource(long id, long patientId, long referralSourceTypeId, String referrerType,
+                                 Long referrerId, String subcategory, String notes, Instant archivedAt,
+                                 Instant createdAt, Instant updatedAt) {
+    }
+
+    /** A medical alert ({@code /medical_alerts}): one name per record. */
+    public record MedicalAlert(long id, long patientId, String name, Instant archivedAt, Instant createdAt,
+                               Instant updatedAt) {
+    }
+
+    /**
+     * A custom-field section, used for both the definition ({@code /settings}) and a patient's answers
+     * ({@code custom_fields}).
+     */
+    public record CustomFieldSection(String name, String token, boolean archived, List<CustomField> fields) {
+        /** Copies the list. */
+        public CustomFieldSection {
+            fields = List.copyOf(fields);
+        }
+    }
+
+    /**
+     * A custom field. {@code type} ∈ text | paragraph | date | checkboxes | radiobuttons. Options and
+     * {@code otherEnabled} exist only for checkboxes/radiobuttons (else empty list / null). In a definition
+     * {@code value}, {@code otherSelected}, {@code otherValue} and the options' {@code selected} are null; in answers
+     * text/paragraph/date have {@code value} (date as {@code YYYY-MM-DD}) and choice fields have
+     * {@code selected} per option plus {@code otherSelected}/{@code otherValue}.
+     */
+    public record CustomField(String name, String token, String type, boolean archived,
+                              List<CustomFieldOption> options, Boolean otherEnabled, String value,
+                              Boolean otherSelected, String otherValue) {
+        /** Copies the list. */
+        public CustomField {
+            options = List.copyOf(options);
+        }
+
+        /** True for checkboxes and radiobuttons. */
+        public boolean isChoice() {
+            return "checkboxes".equals(type) || "radiobuttons".equals(type);
+        }
+    }
+
+    /** An option of a checkboxes/radiobuttons custom field; {@code selected} is null in the definition. */
+    public record CustomFieldOption(String name, String token, boolean archived, Boolean selected) {
+    }
+
+    /** A tax ({@code /taxes}), e.g. GST with rate 10.0. */
+    public record Tax(long id, String name, BigDecimal rate, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** A billable item; {@code itemType} ∈ Service | Product | Other; {@code taxId} null when untaxed. */
+    public record BillableItem(long id, String name, String itemCode, String itemType, BigDecimal price, Long taxId,
+                               Instant archivedAt, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** A product; prices 2-decimal, {@code stockLevel} 1-decimal; {@code taxId} null when untaxed. */
+    public record Product(long id, String name, String itemCode, String serialNumber, BigDecimal priceExTax,
+                          BigDecimal priceIncludingTax, BigDecimal costPrice, BigDecimal stockLevel, String notes,
+                          Long taxId, Instant archivedAt, Instant createdAt, Instant updatedAt) {
+    }
+
+    /**
+     * An invoice line. {@code netPrice = quantity × unitPrice − discountedAmount} (tax exclusive);
+     * {@code totalIncludingTax = netPrice × (1 + taxRate/100)}. Exactly one of {@code billableItemId} and
+     * {@code productId} is set. Per invoice the net prices sum to {@link Invoice#netAmount()}.
+     */
+    public record InvoiceItem(long id, long invoiceId, String name, String code, BigDecimal quantity,
+                              BigDecimal unitPrice, BigDecimal netPrice, BigDecimal discountPercentage,
+                              BigDecimal discountedAmount, boolean isMonetaryDiscount, String taxName,
+                              BigDecimal taxRate, BigDecimal totalIncludingTax, Long billableItemId, Long productId,
+                              Instant archivedAt, Instant createdAt, Instant updatedAt) {
+    }
+
+    /**
+     * A treatment note. {@code bookingId} is the individual appointment id (link {@code /bookings/{id}}) or null for
+     * a note written outside an appointment. {@code content} may be null (some drafts); {@code finalizedAt} is null
+     * for drafts.
+     */
+    public record TreatmentNote(long id, long patientId, long practitionerId, Long bookingId, String title,
+                                boolean draft, Instant finalizedAt, String authorName, NoteContent content,
+                                Instant archivedAt, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** Treatment note content: sections of questions. */
+    public record NoteContent(List<NoteSection> sections) {
+        /** Copies the list. */
+        public NoteContent {
+            sections = List.copyOf(sections);
+        }
+    }
+
+    /** A treatment note section. */
+    public record NoteSection(String name, String description, List<NoteQuestion> questions) {
+        /** Copies the list. */
+        public NoteSection {
+            questions = List.copyOf(questions);
+        }
+    }
+
+    /**
+     * A treatment note question. {@code type} ∈ text | paragraph | date | checkboxes | radiobuttons. text/paragraph/date
+     * use {@code answer} (paragraph = HTML, date = {@code YYYY-MM-DD}); checkboxes/radiobuttons use {@code answers}
+     * and {@code other*} (null otherwise).
+     */
+    public record NoteQuestion(String name, String type, String answer, List<NoteAnswer> answers,
+                               Boolean otherEnabled, Boolean otherSelected, String otherValue) {
+        /** Copies the list. */
+        public NoteQuestion {
+            answers = List.copyOf(answers);
+        }
+    }
+
+    /** One choice of a checkboxes/radiobuttons treatment-note question. */
+    public record NoteAnswer(String value, boolean selected) {
+    }
+
     // ------------------------------------------------------------------ helpers for tests
 
     /** Maps cancellation reason code → description (DIGEST §5). */
@@ -319,6 +526,57 @@ public record Clinic(
     public Map<Integer, Long> invoiceCountByStatus() {
         return invoices.stream().collect(Collectors.groupingBy(Invoice::status, java.util.TreeMap::new,
                 Collectors.counting()));
+    }
+
+    /** Contact by id, if any. */
+    public Optional<Contact> contact(long id) {
+        return contacts.stream().filter(c -> c.id() == id).findFirst();
+    }
+
+    /** The referring doctor contact of a patient, if any. */
+    public Optional<Contact> referringDoctor(long patientId) {
+        Long id = referringDoctorByPatient.get(patientId);
+        return id == null ? Optional.empty() : contact(id);
+    }
+
+    /** The referral source of a patient, if any. */
+    public Optional<ReferralSource> referralSourceOf(long patientId) {
+        return referralSources.stream().filter(r -> r.patientId() == patientId).findFirst();
+    }
+
+    /** Referral source type by id, if any. */
+    public Optional<ReferralSourceType> referralSourceType(long id) {
+        return referralSourceTypes.stream().filter(t -> t.id() == id).findFirst();
+    }
+
+    /** Medical alert records of one patient (archived ones included), in order. */
+    public List<MedicalAlert> medicalAlertsOf(long patientId) {
+        return medicalAlerts.stream().filter(a -> a.patientId() == patientId).toList();
+    }
+
+    /** A patient's custom field answers ({@code custom_fields}), or null when the patient has none. */
+    public List<CustomFieldSection> customFieldsOf(long patientId) {
+        return customFieldsByPatient.get(patientId);
+    }
+
+    /** Invoice items of one invoice, in order. */
+    public List<InvoiceItem> invoiceItemsOf(long invoiceId) {
+        return invoiceItems.stream().filter(i -> i.invoiceId() == invoiceId).toList();
+    }
+
+    /** Treatment notes of one patient (archived and drafts included), in order. */
+    public List<TreatmentNote> treatmentNotesOf(long patientId) {
+        return treatmentNotes.stream().filter(t -> t.patientId() == patientId).toList();
+    }
+
+    /** Merged-away patients whose survivor ({@code merged_with_patient}) is itself merged-away. */
+    public List<Patient> mergeChainStarts() {
+        Map<Long, Patient> byId = patientIndex();
+        return patients.stream().filter(p -> p.mergedWithPatientId() != null)
+                .filter(p -> {
+                    Patient survivor = byId.get(p.mergedWithPatientId());
+                    return survivor != null && survivor.isMerged();
+                }).toList();
     }
 
     /** Practitioner's email via its user. */

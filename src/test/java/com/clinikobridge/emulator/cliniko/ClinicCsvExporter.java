@@ -90,7 +90,9 @@ public final class ClinicCsvExporter {
      * {@code Appointments-Cliniko-<exportDate>-From<first>-To<last>.csv} and
      * {@code Invoices-Cliniko-<exportDate>-From<first>-To<last>.csv} (dates {@code yyyyMMdd}; From/To = earliest and
      * latest booking start / invoice issue date) into {@code dir} (created if missing).
-     * Patients: one row per patient including archived and merged-away ones (the export has no archived column).
+     * Patients: one row per patient including archived and merged-away ones (the export has no archived column);
+     * Referral Type / Subcategory / Extra Information come from the patient's referral source (type name,
+     * subcategory, notes), Referring Doctor is the contact's "First Last" (or company name).
      * Appointments: one row per individual appointment, unavailable block and group appointment.
      * Invoices: one row per invoice.
      */
@@ -148,6 +150,10 @@ public final class ClinicCsvExporter {
         final Map<Long, List<IndividualAppointment>> appointmentsByPatient;
         final Map<Long, List<Invoice>> invoicesByPatient;
         final String createdBy;
+        final Map<Long, Clinic.Contact> contacts;
+        final Map<Long, Long> referringDoctorByPatient;
+        final Map<Long, Clinic.ReferralSource> referralByPatient = new HashMap<>();
+        final Map<Long, Clinic.ReferralSourceType> referralTypes;
 
         Lookup(Clinic clinic) {
             now = clinic.now();
@@ -167,6 +173,10 @@ public final class ClinicCsvExporter {
             invoicesByPatient = clinic.invoices().stream().collect(Collectors.groupingBy(Invoice::patientId));
             createdBy = clinic.users().stream().filter(u -> "administrator".equals(u.role())).findFirst()
                     .map(Clinic.User::fullName).orElse("");
+            contacts = byId(clinic.contacts(), Clinic.Contact::id);
+            referringDoctorByPatient = clinic.referringDoctorByPatient();
+            clinic.referralSources().forEach(r -> referralByPatient.put(r.patientId(), r));
+            referralTypes = byId(clinic.referralSourceTypes(), Clinic.ReferralSourceType::id);
         }
 
         String practitionerName(long id) {
@@ -216,6 +226,18 @@ public final class ClinicCsvExporter {
         s.set("Country", p.country());
         s.set("Occupation", p.occupation());
         s.set("Emergency Contact", p.emergencyContact());
+        Clinic.ReferralSource referral = l.referralByPatient.get(p.id());
+        if (referral != null) {
+            Clinic.ReferralSourceType type = l.referralTypes.get(referral.referralSourceTypeId());
+            s.set("Referral Type", type == null ? null : type.name());
+            s.set("Referral Type Subcategory", referral.subcategory());
+            s.set("Referral Extra Information", referral.notes());
+        }
+        Long doctorId = l.referringDoctorByPatient.get(p.id());
+        Clinic.Contact doctor = doctorId == null ? null : l.contacts.get(doctorId);
+        if (doctor != null) {
+            s.set("Referring Doctor", doctor.displayName());
+        }
         s.set("Created At", timestamp(p.createdAt()));
         s.set("Updated At", timestamp(p.updatedAt()));
         if (p.dateOfBirth() != null) {

@@ -68,10 +68,32 @@ public final class ClinicGenerator {
      * @param patientCount number of patients (incl. archived/merged), ≥ 1; 50,000 takes about a second
      */
     public static Clinic generate(long seed, int patientCount) {
+        return generate(seed, patientCount, false);
+    }
+
+    /**
+     * Generates a clinic, optionally guaranteeing merge edge cases.
+     *
+     * <p>With {@code guaranteeMergeCases = false} this is exactly {@link #generate(long, int)}. With {@code true}
+     * (a different clinic than the plain one for the same seed) and {@code patientCount >= 30}: at least one merge
+     * chain of 2 (a merged-away patient whose survivor is itself merged-away, see {@link Clinic#mergeChainStarts()})
+     * and every merged-away patient has at least 2 past appointments, the first attended with a final treatment
+     * note and an invoice.
+     *
+     * <p>Contacts, referral sources, medical alert records, custom fields, the catalogue, invoice items and
+     * treatment notes are drawn from a separate random stream after the rest, so adding them did not change the
+     * other lists.
+     *
+     * @param seed                random seed (same arguments ⇒ identical clinic)
+     * @param patientCount        number of patients (incl. archived/merged), ≥ 1
+     * @param guaranteeMergeCases whether to force the merge chain and merged patients' history
+     */
+    public static Clinic generate(long seed, int patientCount, boolean guaranteeMergeCases) {
         if (patientCount < 1) {
             throw new IllegalArgumentException("patientCount must be >= 1");
         }
-        return new Gen(seed, patientCount).run();
+        Clinic base = new Gen(seed, patientCount, guaranteeMergeCases).run();
+        return ClinicExtrasGenerator.extend(base, seed);
     }
 
     /**
@@ -172,6 +194,7 @@ public final class ClinicGenerator {
         Instant updatedAt;
         int practitionerIndex;
         boolean familyMember;
+        boolean familyHead;
 
         Patient build() {
             return new Patient(id, title, firstName, lastName, preferredFirstName, email, dateOfBirth, sex,
@@ -199,6 +222,7 @@ public final class ClinicGenerator {
         String cancellationNote;
         Integer treatmentNoteStatus;
         boolean online;
+        boolean forceInvoice;
         Instant createdAt;
         Instant updatedAt;
         List<Integer> groupPatients = List.of();
@@ -246,10 +270,12 @@ public final class ClinicGenerator {
         private final List<BookingDraft> bookings = new ArrayList<>();
         private final List<InvoiceDraft> invoices = new ArrayList<>();
         private final Set<String> usedEmails = new HashSet<>();
+        private final boolean ensureMerges;
 
-        Gen(long seed, int n) {
+        Gen(long seed, int n, boolean ensureMerges) {
             this.rnd = new SplittableRandom(seed);
             this.n = n;
+            this.ensureMerges = ensureMerges;
         }
 
         Clinic run() {
@@ -362,7 +388,7 @@ public final class ClinicGenerator {
                 } else if (i >= 10 && rnd.nextDouble() < 0.01) {
                     // merged-away duplicate of an earlier patient
                     PatientDraft survivor = null;
-                    if (!chainMade && rnd.nextDouble() < 0.3) {
+                    if (!chainMade && (ensureMerges || rnd.nextDouble() < 0.3)) {
                         for (int k = i - 1; k >= 0; k--) {
                             PatientDraft c = patients.get(k);
                             if (c.mergedAt != null && c.mergedAt.isAfter(p.createdAt.plus(Duration.ofDays(2)))) {
@@ -384,6 +410,7 @@ public final class ClinicGenerator {
                         String email = uniqueEmail(base, "example.com");
                         p.email = email;
                         familyHead = p;
+                        p.familyHead = true;
                         familyRemaining = rnd.nextDouble() < 0.8 ? 1 : 2;
                         familyCase = 0;
                     }
@@ -398,6 +425,55 @@ public final class ClinicGenerator {
                         : last.plusSeconds(rnd.nextDouble() < 0.3 ? rnd.nextInt(600) : rnd.nextLong(slack));
                 patients.add(p);
             }
+            if (ensureMerges) {
+                ensureMergeCases(chainMade);
+            }
+        }
+
+        /** Opt-in: forces a merge chain of 2 and gives every merged-away patient at least 3 days of history. */
+        private void ensureMergeCases(boolean chainMade) {
+            if (!chainMade && n >= 30) {
+                int c = eligibleForMerge(0, n / 3);
+                int b = eligibleForMerge(n / 3, 2 * n / 3);
+                int a = eligibleForMerge(2 * n / 3, n);
+                if (c >= 0 && b >= 0 && a >= 0) {
+                    PatientDraft pc = patients.get(c);
+                    PatientDraft pb = patients.get(b);
+                    PatientDraft pa = patients.get(a);
+                    duplicateOf(pb, pc);
+                    pb.mergedAt = NOW.minus(Duration.ofDays(2)).minusSeconds(rnd.nextInt(86_400));
+                    pb.archivedAt = pb.mergedAt;
+                    duplicateOf(pa, pb);
+                    pb.updatedAt = pb.archivedAt.plusSeconds(rnd.nextInt(60));
+                    pa.updatedAt = pa.archivedAt.plusSeconds(rnd.nextInt(60));
+                }
+            }
+            java.util.Map<Long, PatientDraft> byId = new java.util.HashMap<>();
+            patients.forEach(p -> byId.put(p.id, p));
+            for (PatientDraft p : patients) {
+                if (p.mergedAt == null || !p.mergedAt.isBefore(p.createdAt.plus(Duration.ofDays(3)))) {
+                    continue;
+                }
+                PatientDraft survivor = byId.get(p.mergedWith);
+                Instant latest = survivor != null && survivor.mergedAt != null ? survivor.mergedAt
+                        : NOW.minus(Duration.ofDays(1));
+                Instant wanted = p.createdAt.plus(Duration.ofDays(3)).plusSeconds(rnd.nextInt(86_400));
+                if (wanted.isBefore(latest)) {
+                    p.mergedAt = wanted;
+                    p.archivedAt = wanted;
+                    p.updatedAt = wanted.plusSeconds(rnd.nextInt(60));
+                }
+            }
+        }
+
+        private int eligibleForMerge(int from, int to) {
+            for (int i = Math.max(from, 0); i < Math.min(to, n); i++) {
+                PatientDraft p = patients.get(i);
+                if (!p.familyMember && !p.familyHead && p.archivedAt == null && p.mergedAt == null) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private PatientDraft pickActiveEarlier(int i) {
@@ -571,6 +647,9 @@ public final class ClinicGenerator {
             for (int pi = 0; pi < n; pi++) {
                 PatientDraft p = patients.get(pi);
                 int count = rnd.nextInt(6) + (rnd.nextDouble() < 0.2 ? 1 + rnd.nextInt(4) : 0);
+                if (ensureMerges && p.mergedAt != null) {
+                    count = Math.max(count, 2);
+                }
                 Instant end = p.archivedAt != null ? p.archivedAt : pastEnd;
                 if (end.isAfter(pastEnd)) {
                     end = pastEnd;
@@ -613,7 +692,9 @@ public final class ClinicGenerator {
                         b.notes = pick(APPOINTMENT_NOTES);
                     }
                     boolean future = b.startsAt.isAfter(NOW);
-                    double status = rnd.nextDouble();
+                    boolean forceArrived = ensureMerges && p.mergedAt != null && k == 0 && !future;
+                    b.forceInvoice = forceArrived;
+                    double status = forceArrived ? 0.5 : rnd.nextDouble();
                     b.arrived = false;
                     b.dna = false;
                     if (status < 0.10) {
@@ -636,7 +717,7 @@ public final class ClinicGenerator {
                         b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
                     } else if (!future) {
                         b.arrived = true;
-                        double note = rnd.nextDouble();
+                        double note = forceArrived ? 0.0 : rnd.nextDouble();
                         b.treatmentNoteStatus = note < 0.85 ? Integer.valueOf(90) : note < 0.95 ? 10 : null;
                         b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
                     } else {
@@ -719,7 +800,8 @@ public final class ClinicGenerator {
                 if (b.kind != 0 || b.cancelledAt != null || b.startsAt.isAfter(NOW)) {
                     continue;
                 }
-                boolean invoiced = Boolean.TRUE.equals(b.arrived) ? rnd.nextDouble() < 0.7 : rnd.nextDouble() < 0.2;
+                boolean invoiced = b.forceInvoice
+                        || (Boolean.TRUE.equals(b.arrived) ? rnd.nextDouble() < 0.7 : rnd.nextDouble() < 0.2);
                 if (!invoiced) {
                     continue;
                 }

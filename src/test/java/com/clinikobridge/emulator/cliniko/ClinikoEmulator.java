@@ -1,12 +1,27 @@
 package com.clinikobridge.emulator.cliniko;
 
 import com.clinikobridge.emulator.cliniko.Clinic.AppointmentType;
+import com.clinikobridge.emulator.cliniko.Clinic.BillableItem;
 import com.clinikobridge.emulator.cliniko.Clinic.Business;
+import com.clinikobridge.emulator.cliniko.Clinic.Contact;
+import com.clinikobridge.emulator.cliniko.Clinic.CustomField;
+import com.clinikobridge.emulator.cliniko.Clinic.CustomFieldOption;
+import com.clinikobridge.emulator.cliniko.Clinic.CustomFieldSection;
 import com.clinikobridge.emulator.cliniko.Clinic.IndividualAppointment;
 import com.clinikobridge.emulator.cliniko.Clinic.Invoice;
+import com.clinikobridge.emulator.cliniko.Clinic.InvoiceItem;
+import com.clinikobridge.emulator.cliniko.Clinic.MedicalAlert;
+import com.clinikobridge.emulator.cliniko.Clinic.NoteAnswer;
+import com.clinikobridge.emulator.cliniko.Clinic.NoteQuestion;
+import com.clinikobridge.emulator.cliniko.Clinic.NoteSection;
 import com.clinikobridge.emulator.cliniko.Clinic.Patient;
 import com.clinikobridge.emulator.cliniko.Clinic.PhoneNumber;
 import com.clinikobridge.emulator.cliniko.Clinic.Practitioner;
+import com.clinikobridge.emulator.cliniko.Clinic.Product;
+import com.clinikobridge.emulator.cliniko.Clinic.ReferralSource;
+import com.clinikobridge.emulator.cliniko.Clinic.ReferralSourceType;
+import com.clinikobridge.emulator.cliniko.Clinic.Tax;
+import com.clinikobridge.emulator.cliniko.Clinic.TreatmentNote;
 import com.clinikobridge.emulator.cliniko.Clinic.User;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -57,6 +72,13 @@ import java.util.regex.Pattern;
  * of archived records and cancelled appointments, ids as strings, money as decimal strings, UTC {@code Z}
  * timestamps, related records as {@code {"links":{"self":url}}}. GET only. Optional fixed-window throttling (429 +
  * {@code X-RateLimit-Reset} epoch seconds) and fault injection. Thread-safe. Never logs.
+ *
+ * <p>Endpoints: {@code /user}, {@code /users}, {@code /businesses}, {@code /practitioners} (+{@code /inactive}),
+ * {@code /appointment_types}, {@code /patients}, {@code /individual_appointments}, {@code /invoices},
+ * {@code /contacts}, {@code /referral_source_types}, {@code /referral_sources},
+ * {@code /patients/{id}/referral_source} (404 when the patient has none), {@code /medical_alerts},
+ * {@code /settings}, {@code /taxes}, {@code /billable_items}, {@code /products}, {@code /invoice_items},
+ * {@code /treatment_notes}; every list also as {@code /<plural>/{id}}.
  */
 public final class ClinikoEmulator implements AutoCloseable {
 
@@ -424,6 +446,19 @@ public final class ClinikoEmulator implements AutoCloseable {
         Request request = new Request(origin, path, exchange.getRequestURI().getRawQuery());
         if (segments.length == 1 && segments[0].equals("user")) {
             return Response.json(200, renderUser(d.clinic.users().get(0), origin + "/v1"));
+        }
+        if (segments.length == 1 && segments[0].equals("settings")) {
+            return Response.json(200, d.renderSettings());
+        }
+        if (segments.length == 3 && segments[0].equals("patients") && segments[2].equals("referral_source")) {
+            ReferralSource source;
+            try {
+                source = d.referralByPatient.get(Long.parseLong(segments[1]));
+            } catch (NumberFormatException e) {
+                source = null;
+            }
+            return source == null ? error(404, "Not found")
+                    : Response.json(200, d.renderReferralSource(source, origin + "/v1"));
         }
         if (segments.length == 2 && segments[0].equals("practitioners") && segments[1].equals("inactive")) {
             return list(d.resources.get("practitioners/inactive"), d, request);
@@ -831,6 +866,7 @@ public final class ClinikoEmulator implements AutoCloseable {
         final Map<String, Resource<?>> resources = new HashMap<>();
         final Map<Long, Patient> patients = new HashMap<>();
         final Map<Long, Integer> invoiceStatusByAppointment = new HashMap<>();
+        final Map<Long, ReferralSource> referralByPatient = new HashMap<>();
         /** Filtered + sorted list results of this snapshot, keyed by resource, q[] set, sort and order. */
         final Map<List<String>, List<?>> listCache = new ConcurrentHashMap<>();
 
@@ -843,6 +879,7 @@ public final class ClinikoEmulator implements AutoCloseable {
                     invoiceStatusByAppointment.put(i.appointmentId(), i.status());
                 }
             });
+            clinic.referralSources().forEach(r -> referralByPatient.put(r.patientId(), r));
 
             Map<String, Field<Patient>> pf = new LinkedHashMap<>();
             pf.put("accepted_privacy_policy", new Field<>(Type.BOOL, Patient::acceptedPrivacyPolicy));
@@ -946,6 +983,103 @@ public final class ClinikoEmulator implements AutoCloseable {
             tf.put("updated_at", new Field<>(Type.DATETIME, AppointmentType::updatedAt));
             add("appointment_types", clinic.appointmentTypes(), AppointmentType::id, AppointmentType::createdAt, tf,
                     List.of("archived_at"), t -> null, this::renderAppointmentType);
+
+            Map<String, Field<Contact>> cf = new LinkedHashMap<>();
+            cf.put("archived_at", new Field<>(Type.DATETIME, Contact::archivedAt));
+            cf.put("company_name", new Field<>(Type.STRING, Contact::companyName));
+            cf.put("created_at", new Field<>(Type.DATETIME, Contact::createdAt));
+            cf.put("deleted_at", new Field<>(Type.DATETIME, c -> null));
+            cf.put("email", new Field<>(Type.STRING, Contact::email));
+            cf.put("first_name", new Field<>(Type.STRING, Contact::firstName));
+            cf.put("id", new Field<>(Type.ID, Contact::id));
+            cf.put("last_name", new Field<>(Type.STRING, Contact::lastName));
+            cf.put("occupation", new Field<>(Type.STRING, Contact::occupation));
+            cf.put("type_code", new Field<>(Type.INT, Contact::typeCode));
+            cf.put("updated_at", new Field<>(Type.DATETIME, Contact::updatedAt));
+            add("contacts", clinic.contacts(), Contact::id, Contact::createdAt, cf, List.of("archived_at"),
+                    Contact::archivedAt, this::renderContact);
+
+            Map<String, Field<ReferralSourceType>> rtf = new LinkedHashMap<>();
+            rtf.put("archived_at", new Field<>(Type.DATETIME, ReferralSourceType::archivedAt));
+            rtf.put("created_at", new Field<>(Type.DATETIME, ReferralSourceType::createdAt));
+            rtf.put("id", new Field<>(Type.ID, ReferralSourceType::id));
+            rtf.put("updated_at", new Field<>(Type.DATETIME, ReferralSourceType::updatedAt));
+            add("referral_source_types", clinic.referralSourceTypes(), ReferralSourceType::id,
+                    ReferralSourceType::createdAt, rtf, List.of("archived_at"), ReferralSourceType::archivedAt,
+                    this::renderReferralSourceType);
+
+            Map<String, Field<ReferralSource>> rsf = new LinkedHashMap<>();
+            rsf.put("archived_at", new Field<>(Type.DATETIME, ReferralSource::archivedAt));
+            rsf.put("created_at", new Field<>(Type.DATETIME, ReferralSource::createdAt));
+            rsf.put("id", new Field<>(Type.ID, ReferralSource::id));
+            rsf.put("patient_id", new Field<>(Type.ID, ReferralSource::patientId));
+            rsf.put("referral_source_type_id", new Field<>(Type.ID, ReferralSource::referralSourceTypeId));
+            rsf.put("referrer_id", new Field<>(Type.ID, ReferralSource::referrerId));
+            rsf.put("updated_at", new Field<>(Type.DATETIME, ReferralSource::updatedAt));
+            add("referral_sources", clinic.referralSources(), ReferralSource::id, ReferralSource::createdAt, rsf,
+                    List.of("archived_at"), ReferralSource::archivedAt, this::renderReferralSource);
+
+            Map<String, Field<MedicalAlert>> mf = new LinkedHashMap<>();
+            mf.put("archived_at", new Field<>(Type.DATETIME, MedicalAlert::archivedAt));
+            mf.put("created_at", new Field<>(Type.DATETIME, MedicalAlert::createdAt));
+            mf.put("deleted_at", new Field<>(Type.DATETIME, m -> null));
+            mf.put("id", new Field<>(Type.ID, MedicalAlert::id));
+            mf.put("patient_id", new Field<>(Type.ID, MedicalAlert::patientId));
+            mf.put("updated_at", new Field<>(Type.DATETIME, MedicalAlert::updatedAt));
+            add("medical_alerts", clinic.medicalAlerts(), MedicalAlert::id, MedicalAlert::createdAt, mf,
+                    List.of("archived_at"), MedicalAlert::archivedAt, this::renderMedicalAlert);
+
+            Map<String, Field<Tax>> xf = new LinkedHashMap<>();
+            xf.put("created_at", new Field<>(Type.DATETIME, Tax::createdAt));
+            xf.put("id", new Field<>(Type.ID, Tax::id));
+            xf.put("updated_at", new Field<>(Type.DATETIME, Tax::updatedAt));
+            add("taxes", clinic.taxes(), Tax::id, Tax::createdAt, xf, List.of(), null, this::renderTax);
+
+            Map<String, Field<BillableItem>> bif = new LinkedHashMap<>();
+            bif.put("archived_at", new Field<>(Type.DATETIME, BillableItem::archivedAt));
+            bif.put("created_at", new Field<>(Type.DATETIME, BillableItem::createdAt));
+            bif.put("id", new Field<>(Type.ID, BillableItem::id));
+            bif.put("tax_id", new Field<>(Type.ID, BillableItem::taxId));
+            bif.put("updated_at", new Field<>(Type.DATETIME, BillableItem::updatedAt));
+            add("billable_items", clinic.billableItems(), BillableItem::id, BillableItem::createdAt, bif,
+                    List.of("archived_at"), BillableItem::archivedAt, this::renderBillableItem);
+
+            Map<String, Field<Product>> pdf = new LinkedHashMap<>();
+            pdf.put("archived_at", new Field<>(Type.DATETIME, Product::archivedAt));
+            pdf.put("created_at", new Field<>(Type.DATETIME, Product::createdAt));
+            pdf.put("id", new Field<>(Type.ID, Product::id));
+            pdf.put("name", new Field<>(Type.STRING, Product::name));
+            pdf.put("tax_id", new Field<>(Type.ID, Product::taxId));
+            pdf.put("updated_at", new Field<>(Type.DATETIME, Product::updatedAt));
+            add("products", clinic.products(), Product::id, Product::createdAt, pdf, List.of("archived_at"),
+                    Product::archivedAt, this::renderProduct);
+
+            Map<String, Field<InvoiceItem>> iif = new LinkedHashMap<>();
+            iif.put("archived_at", new Field<>(Type.DATETIME, InvoiceItem::archivedAt));
+            iif.put("created_at", new Field<>(Type.DATETIME, InvoiceItem::createdAt));
+            iif.put("deleted_at", new Field<>(Type.DATETIME, i -> null));
+            iif.put("id", new Field<>(Type.ID, InvoiceItem::id));
+            iif.put("invoice_id", new Field<>(Type.ID, InvoiceItem::invoiceId));
+            iif.put("source_item_id", new Field<>(Type.ID,
+                    i -> i.billableItemId() != null ? i.billableItemId() : i.productId()));
+            iif.put("updated_at", new Field<>(Type.DATETIME, InvoiceItem::updatedAt));
+            add("invoice_items", clinic.invoiceItems(), InvoiceItem::id, InvoiceItem::createdAt, iif,
+                    List.of("archived_at"), InvoiceItem::archivedAt, this::renderInvoiceItem);
+
+            Map<String, Field<TreatmentNote>> nf = new LinkedHashMap<>();
+            nf.put("archived_at", new Field<>(Type.DATETIME, TreatmentNote::archivedAt));
+            nf.put("attendee_id", new Field<>(Type.ID, t -> null));
+            nf.put("booking_id", new Field<>(Type.ID, TreatmentNote::bookingId));
+            nf.put("created_at", new Field<>(Type.DATETIME, TreatmentNote::createdAt));
+            nf.put("deleted_at", new Field<>(Type.DATETIME, t -> null));
+            nf.put("draft", new Field<>(Type.BOOL, TreatmentNote::draft));
+            nf.put("id", new Field<>(Type.ID, TreatmentNote::id));
+            nf.put("patient_id", new Field<>(Type.ID, TreatmentNote::patientId));
+            nf.put("practitioner_id", new Field<>(Type.ID, TreatmentNote::practitionerId));
+            nf.put("treatment_note_template_id", new Field<>(Type.ID, t -> null));
+            nf.put("updated_at", new Field<>(Type.DATETIME, TreatmentNote::updatedAt));
+            add("treatment_notes", clinic.treatmentNotes(), TreatmentNote::id, TreatmentNote::createdAt, nf,
+                    List.of("archived_at"), TreatmentNote::archivedAt, this::renderTreatmentNote);
         }
 
         private static <T> Resource<T> rename(Resource<T> r, String plural) {
@@ -1010,7 +1144,12 @@ public final class ClinikoEmulator implements AutoCloseable {
             o.putNull("invoice_email");
             o.putNull("invoice_extra_information");
             o.putNull("referral_source");
-            o.putNull("custom_fields");
+            List<CustomFieldSection> customFields = clinic.customFieldsByPatient().get(p.id());
+            if (customFields == null) {
+                o.putNull("custom_fields");
+            } else {
+                renderSections(o.putObject("custom_fields").putArray("sections"), customFields);
+            }
             ArrayNode phones = o.putArray("patient_phone_numbers");
             for (PhoneNumber n : p.phoneNumbers()) {
                 ObjectNode ph = phones.addObject();
@@ -1025,6 +1164,12 @@ public final class ClinikoEmulator implements AutoCloseable {
                 link(o, "merged_with_patient", base + "/patients/" + p.mergedWithPatientId());
             } else {
                 o.putNull("merged_with_patient");
+            }
+            Long doctor = clinic.referringDoctorByPatient().get(p.id());
+            if (doctor != null) {
+                link(o, "referring_doctor", base + "/contacts/" + doctor);
+            } else {
+                o.putNull("referring_doctor");
             }
             o.put("created_at", ts(p.createdAt()));
             o.put("updated_at", ts(p.updatedAt()));
@@ -1186,6 +1331,313 @@ public final class ClinikoEmulator implements AutoCloseable {
             link(o, "appointment_type_billable_items",
                     base + "/appointment_type_billable_items?q%5B%5D=appointment_type_id%3A%3D" + t.id());
             o.putObject("links").put("self", base + "/appointment_types/" + t.id());
+            return o;
+        }
+
+        // -------------------------------------------------------------- renderers of the extra resources
+
+        ObjectNode renderSettings() {
+            ObjectNode o = JSON.createObjectNode();
+            ObjectNode account = o.putObject("account");
+            account.put("id", "1");
+            account.put("name", "Example Physio");
+            account.put("subdomain", "example-physio");
+            account.put("first_name", "Jordan");
+            account.put("last_name", "Reception");
+            account.put("email_from", "reception@example.com");
+            account.put("country", "Australia");
+            account.put("country_code", "AU");
+            account.put("currency_symbol", "$");
+            account.put("time_zone_support", true);
+            account.put("has_time_travelers", false);
+            ObjectNode compliance = account.putObject("compliance");
+            compliance.put("has_hipaa_compliance_conflicts", false);
+            compliance.putArray("hipaa_compliance-conflict_messages");
+            renderSections(o.putObject("patient_custom_fields_definition").putArray("sections"),
+                    clinic.patientCustomFieldsDefinition());
+            o.putObject("reminders").put("default_reminder_type", "SMS & Email");
+            ObjectNode terminology = o.putObject("terminology");
+            terminology.put("patient", "patient");
+            ArrayNode titles = terminology.putArray("titles");
+            List.of("Mr", "Mrs", "Ms", "Miss", "Dr", "Mx").forEach(titles::add);
+            return o;
+        }
+
+        private static void renderSections(ArrayNode out, List<CustomFieldSection> sections) {
+            for (CustomFieldSection section : sections) {
+                ObjectNode s = out.addObject();
+                s.put("name", section.name());
+                s.put("token", section.token());
+                s.put("archived", section.archived());
+                ArrayNode fields = s.putArray("fields");
+                for (CustomField f : section.fields()) {
+                    ObjectNode field = fields.addObject();
+                    field.put("name", f.name());
+                    field.put("token", f.token());
+                    field.put("type", f.type());
+                    field.put("archived", f.archived());
+                    if (f.value() != null) {
+                        field.put("value", f.value());
+                    }
+                    if (f.isChoice()) {
+                        ArrayNode options = field.putArray("options");
+                        for (CustomFieldOption option : f.options()) {
+                            ObjectNode opt = options.addObject();
+                            opt.put("name", option.name());
+                            opt.put("token", option.token());
+                            opt.put("archived", option.archived());
+                            if (option.selected() != null) {
+                                opt.put("selected", option.selected());
+                            }
+                        }
+                        ObjectNode other = field.putObject("other");
+                        other.put("enabled", Boolean.TRUE.equals(f.otherEnabled()));
+                        other.put("archived", false);
+                        if (f.otherSelected() != null) {
+                            other.put("selected", f.otherSelected());
+                            other.put("value", f.otherValue() == null ? "" : f.otherValue());
+                        }
+                    }
+                }
+            }
+        }
+
+        private ObjectNode renderContact(Contact c, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(c.id()));
+            o.put("title", c.title());
+            o.put("first_name", c.firstName());
+            o.put("last_name", c.lastName());
+            o.put("preferred_name", c.preferredName());
+            o.put("company_name", c.companyName());
+            o.put("occupation", c.occupation());
+            o.put("email", c.email());
+            ArrayNode phones = o.putArray("phone_numbers");
+            for (PhoneNumber n : c.phoneNumbers()) {
+                ObjectNode ph = phones.addObject();
+                ph.put("phone_type", n.phoneType());
+                ph.put("number", n.number());
+                ph.put("normalized_number", n.normalizedNumber());
+            }
+            o.put("address_1", c.address1());
+            o.put("address_2", c.address2());
+            o.put("address_3", c.address3());
+            o.put("city", c.city());
+            o.put("state", c.state());
+            o.put("post_code", c.postCode());
+            o.put("country", c.country());
+            o.put("country_code", "AU");
+            o.put("notes", c.notes());
+            o.put("provider_number", c.providerNumber());
+            o.put("type", c.type());
+            o.put("type_code", c.typeCode());
+            o.put("doctor_type", c.doctorType());
+            o.put("archived_at", ts(c.archivedAt()));
+            o.putNull("deleted_at");
+            o.put("created_at", ts(c.createdAt()));
+            o.put("updated_at", ts(c.updatedAt()));
+            o.putObject("links").put("self", base + "/contacts/" + c.id());
+            return o;
+        }
+
+        private ObjectNode renderReferralSourceType(ReferralSourceType t, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(t.id()));
+            o.put("name", t.name());
+            o.put("referrer_type", t.referrerType());
+            ArrayNode subcategories = o.putArray("subcategories");
+            t.subcategories().forEach(subcategories::add);
+            if ("Patient".equals(t.referrerType())) {
+                link(o, "referrers", base + "/patients");
+            } else if ("Contact".equals(t.referrerType())) {
+                link(o, "referrers", base + "/contacts");
+            } else {
+                o.putNull("referrers");
+            }
+            o.put("archived_at", ts(t.archivedAt()));
+            o.put("created_at", ts(t.createdAt()));
+            o.put("updated_at", ts(t.updatedAt()));
+            o.putObject("links").put("self", base + "/referral_source_types/" + t.id());
+            return o;
+        }
+
+        ObjectNode renderReferralSource(ReferralSource r, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(r.id()));
+            link(o, "referral_source_type", base + "/referral_source_types/" + r.referralSourceTypeId());
+            o.put("referrer_type", r.referrerType());
+            if (r.referrerId() != null) {
+                link(o, "referrer", base + ("Patient".equals(r.referrerType()) ? "/patients/" : "/contacts/")
+                        + r.referrerId());
+            } else {
+                o.putNull("referrer");
+            }
+            o.put("subcategory", r.subcategory());
+            o.put("notes", r.notes());
+            link(o, "patient", base + "/patients/" + r.patientId());
+            o.put("archived_at", ts(r.archivedAt()));
+            o.put("created_at", ts(r.createdAt()));
+            o.put("updated_at", ts(r.updatedAt()));
+            o.putObject("links").put("self", base + "/patients/" + r.patientId() + "/referral_source");
+            return o;
+        }
+
+        private ObjectNode renderMedicalAlert(MedicalAlert a, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(a.id()));
+            o.put("name", a.name());
+            link(o, "patient", base + "/patients/" + a.patientId());
+            o.put("archived_at", ts(a.archivedAt()));
+            o.putNull("deleted_at");
+            o.put("created_at", ts(a.createdAt()));
+            o.put("updated_at", ts(a.updatedAt()));
+            o.putObject("links").put("self", base + "/medical_alerts/" + a.id());
+            return o;
+        }
+
+        private ObjectNode renderTax(Tax t, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(t.id()));
+            o.put("name", t.name());
+            o.put("rate", money(t.rate()));
+            o.put("amount", money(t.rate()));
+            o.put("created_at", ts(t.createdAt()));
+            o.put("updated_at", ts(t.updatedAt()));
+            o.putObject("links").put("self", base + "/taxes/" + t.id());
+            return o;
+        }
+
+        private ObjectNode renderBillableItem(BillableItem b, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(b.id()));
+            o.put("name", b.name());
+            o.put("item_code", b.itemCode());
+            o.put("item_type", b.itemType());
+            o.put("price", money(b.price()));
+            if (b.taxId() != null) {
+                link(o, "tax", base + "/taxes/" + b.taxId());
+            } else {
+                o.putNull("tax");
+            }
+            o.put("archived_at", ts(b.archivedAt()));
+            o.put("created_at", ts(b.createdAt()));
+            o.put("updated_at", ts(b.updatedAt()));
+            o.putObject("links").put("self", base + "/billable_items/" + b.id());
+            return o;
+        }
+
+        private ObjectNode renderProduct(Product p, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(p.id()));
+            o.put("name", p.name());
+            o.put("item_code", p.itemCode());
+            o.put("serial_number", p.serialNumber());
+            o.put("price_ex_tax", money(p.priceExTax()));
+            o.put("price_including_tax", money(p.priceIncludingTax()));
+            o.put("cost_price", money(p.costPrice()));
+            o.put("stock_level", money(p.stockLevel()));
+            o.put("notes", p.notes());
+            o.putNull("product_supplier");
+            if (p.taxId() != null) {
+                link(o, "tax", base + "/taxes/" + p.taxId());
+            } else {
+                o.putNull("tax");
+            }
+            link(o, "stock_adjustments", base + "/stock_adjustments?q%5B%5D=product_id%3A%3D" + p.id());
+            o.put("archived_at", ts(p.archivedAt()));
+            o.put("created_at", ts(p.createdAt()));
+            o.put("updated_at", ts(p.updatedAt()));
+            o.putObject("links").put("self", base + "/products/" + p.id());
+            return o;
+        }
+
+        private ObjectNode renderInvoiceItem(InvoiceItem i, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(i.id()));
+            o.put("name", i.name());
+            o.put("code", i.code());
+            o.put("quantity", money(i.quantity()));
+            o.put("unit_price", money(i.unitPrice()));
+            o.put("net_price", money(i.netPrice()));
+            o.put("discount_percentage", money(i.discountPercentage()));
+            o.put("discounted_amount", money(i.discountedAmount()));
+            o.put("is_monetary_discount", i.isMonetaryDiscount());
+            o.put("tax_name", i.taxName());
+            o.put("tax_rate", money(i.taxRate()));
+            o.put("tax_amount", money(i.totalIncludingTax().subtract(i.netPrice())));
+            o.put("total_including_tax", new BigDecimal(money(i.totalIncludingTax())));
+            o.putNull("concession_type_name");
+            link(o, "invoice", base + "/invoices/" + i.invoiceId());
+            if (i.billableItemId() != null) {
+                link(o, "billable_item", base + "/billable_items/" + i.billableItemId());
+            } else {
+                o.putNull("billable_item");
+            }
+            if (i.productId() != null) {
+                link(o, "product", base + "/products/" + i.productId());
+            } else {
+                o.putNull("product");
+            }
+            o.put("archived_at", ts(i.archivedAt()));
+            o.putNull("deleted_at");
+            o.put("created_at", ts(i.createdAt()));
+            o.put("updated_at", ts(i.updatedAt()));
+            o.putObject("links").put("self", base + "/invoice_items/" + i.id());
+            return o;
+        }
+
+        private ObjectNode renderTreatmentNote(TreatmentNote t, String base) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", Long.toString(t.id()));
+            o.put("title", t.title());
+            o.put("draft", t.draft());
+            o.put("finalized_at", ts(t.finalizedAt()));
+            o.put("author_name", t.authorName());
+            o.putNull("pinned_at");
+            if (t.content() == null) {
+                o.putNull("content");
+            } else {
+                ArrayNode sections = o.putObject("content").putArray("sections");
+                for (NoteSection section : t.content().sections()) {
+                    ObjectNode s = sections.addObject();
+                    s.put("name", section.name());
+                    s.put("description", section.description());
+                    ArrayNode questions = s.putArray("questions");
+                    for (NoteQuestion q : section.questions()) {
+                        ObjectNode question = questions.addObject();
+                        question.put("name", q.name());
+                        question.put("type", q.type());
+                        if (q.type().equals("checkboxes") || q.type().equals("radiobuttons")) {
+                            ArrayNode answers = question.putArray("answers");
+                            for (NoteAnswer a : q.answers()) {
+                                ObjectNode answer = answers.addObject();
+                                answer.put("value", a.value());
+                                answer.put("selected", a.selected());
+                            }
+                            ObjectNode other = question.putObject("other");
+                            other.put("enabled", Boolean.TRUE.equals(q.otherEnabled()));
+                            other.put("selected", Boolean.TRUE.equals(q.otherSelected()));
+                            other.put("value", q.otherValue() == null ? "" : q.otherValue());
+                        } else {
+                            question.put("answer", q.answer());
+                        }
+                    }
+                }
+            }
+            o.put("archived_at", ts(t.archivedAt()));
+            o.putNull("deleted_at");
+            o.put("created_at", ts(t.createdAt()));
+            o.put("updated_at", ts(t.updatedAt()));
+            link(o, "patient", base + "/patients/" + t.patientId());
+            link(o, "practitioner", base + "/practitioners/" + t.practitionerId());
+            if (t.bookingId() != null) {
+                link(o, "booking", base + "/bookings/" + t.bookingId());
+            } else {
+                o.putNull("booking");
+            }
+            o.putNull("attendee");
+            o.putNull("treatment_note_template");
+            o.putObject("links").put("self", base + "/treatment_notes/" + t.id());
             return o;
         }
     }

@@ -1,7 +1,10 @@
 package com.clinikobridge.emulator.cliniko;
 
 import com.clinikobridge.emulator.cliniko.Clinic.IndividualAppointment;
+import com.clinikobridge.emulator.cliniko.Clinic.Invoice;
+import com.clinikobridge.emulator.cliniko.Clinic.InvoiceItem;
 import com.clinikobridge.emulator.cliniko.Clinic.Patient;
+import com.clinikobridge.emulator.cliniko.Clinic.TreatmentNote;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,16 +13,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -335,6 +341,228 @@ class ClinikoEmulatorTests {
         assertThat(clinic.invoiceCountByStatus()).containsOnlyKeys(10, 20, 30, 40);
     }
 
+    @Test
+    void pagingTreatmentNotesWithArchivedIncludedReturnsEveryNoteOnce() throws Exception {
+        // given
+        List<TreatmentNote> archived = clinic.treatmentNotes().stream().filter(t -> t.archivedAt() != null).toList();
+        assertThat(archived).isNotEmpty();
+
+        // when
+        List<JsonNode> all = followPages(emulator.baseUrl() + "/treatment_notes?per_page=100&q%5B%5D=archived_at:*");
+        JsonNode unfiltered = JSON.readTree(get(emulator.baseUrl() + "/treatment_notes?per_page=1").body());
+
+        // then
+        List<String> ids = new ArrayList<>();
+        all.forEach(page -> page.get("treatment_notes").forEach(n -> ids.add(n.get("id").asString())));
+        assertThat(ids).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(clinic.treatmentNotes().stream()
+                        .map(t -> Long.toString(t.id())).toList());
+        assertThat(all).hasSize((clinic.treatmentNotes().size() + 99) / 100);
+        assertThat(unfiltered.get("total_entries").asInt())
+                .isEqualTo(clinic.treatmentNotes().size() - archived.size());
+        JsonNode first = all.get(0).get("treatment_notes").get(0);
+        assertThat(first.get("patient").get("links").get("self").asString()).contains("/v1/patients/");
+        assertThat(first.get("links").get("self").asString()).isEqualTo(emulator.baseUrl() + "/treatment_notes/"
+                + first.get("id").asString());
+    }
+
+    @Test
+    void treatmentNotesCarryDraftsNullContentAndEveryQuestionType() throws Exception {
+        // given
+        TreatmentNote draft = clinic.treatmentNotes().stream().filter(t -> t.draft() && t.content() == null)
+                .findFirst().orElseThrow();
+        TreatmentNote fin = clinic.treatmentNotes().stream().filter(t -> !t.draft() && t.bookingId() != null)
+                .findFirst().orElseThrow();
+
+        // when
+        JsonNode draftJson = JSON.readTree(get(emulator.baseUrl() + "/treatment_notes/" + draft.id()).body());
+        JsonNode finJson = JSON.readTree(get(emulator.baseUrl() + "/treatment_notes/" + fin.id()).body());
+        JsonNode drafts = JSON.readTree(get(emulator.baseUrl() + "/treatment_notes?q%5B%5D=draft:=true"
+                + "&q%5B%5D=archived_at:*").body());
+
+        // then
+        assertThat(draftJson.get("draft").asBoolean()).isTrue();
+        assertThat(draftJson.get("content").isNull()).isTrue();
+        assertThat(draftJson.get("finalized_at").isNull()).isTrue();
+        assertThat(finJson.get("finalized_at").asString()).endsWith("Z");
+        assertThat(finJson.get("booking").get("links").get("self").asString())
+                .isEqualTo(emulator.baseUrl() + "/bookings/" + fin.bookingId());
+        Set<String> types = new HashSet<>();
+        finJson.get("content").get("sections").forEach(section -> section.get("questions").forEach(q -> {
+            types.add(q.get("type").asString());
+            if (q.has("answers")) {
+                assertThat(q.get("other").has("enabled")).isTrue();
+            } else {
+                assertThat(q.get("answer").isString()).isTrue();
+            }
+        }));
+        assertThat(types).contains("text", "paragraph", "date", "checkboxes", "radiobuttons");
+        assertThat(drafts.get("total_entries").asInt())
+                .isEqualTo((int) clinic.treatmentNotes().stream().filter(TreatmentNote::draft).count());
+        assertThat(clinic.treatmentNotes()).anySatisfy(t -> assertThat(String.valueOf(t.content())).contains("<script>"));
+    }
+
+    @Test
+    void invoiceItemsFilteredByInvoiceReturnExactlyThatInvoicesItems() throws Exception {
+        // given an invoice with several lines
+        Invoice invoice = clinic.invoices().stream().filter(i -> clinic.invoiceItemsOf(i.id()).size() >= 2)
+                .findFirst().orElseThrow();
+        List<InvoiceItem> expected = clinic.invoiceItemsOf(invoice.id());
+
+        // when
+        JsonNode page = JSON.readTree(get(emulator.baseUrl() + "/invoice_items?q%5B%5D=invoice_id:%3D" + invoice.id())
+                .body());
+
+        // then
+        assertThat(ids(page, "invoice_items")).containsExactlyElementsOf(
+                expected.stream().map(i -> Long.toString(i.id())).toList());
+        BigDecimal net = BigDecimal.ZERO;
+        for (JsonNode item : page.get("invoice_items")) {
+            assertThat(item.get("invoice").get("links").get("self").asString())
+                    .isEqualTo(emulator.baseUrl() + "/invoices/" + invoice.id());
+            assertThat(item.get("total_including_tax").isNumber()).isTrue();
+            assertThat(item.get("quantity").asString()).matches("\\d+\\.\\d+");
+            assertThat(item.get("billable_item").isNull() != item.get("product").isNull()).isTrue();
+            net = net.add(new BigDecimal(item.get("net_price").asString()));
+        }
+        assertThat(net).isEqualByComparingTo(invoice.netAmount());
+        assertThat(clinic.invoices()).allSatisfy(i -> assertThat(clinic.invoiceItemsOf(i.id())).hasSizeBetween(1, 3));
+    }
+
+    @Test
+    void settingsDefinitionContainsEveryCustomFieldTypeAndPatientsCarryAnswers() throws Exception {
+        // given
+        Patient answered = clinic.patients().stream().filter(p -> clinic.customFieldsOf(p.id()) != null)
+                .findFirst().orElseThrow();
+        Patient unanswered = clinic.patients().stream().filter(p -> clinic.customFieldsOf(p.id()) == null)
+                .findFirst().orElseThrow();
+
+        // when
+        JsonNode settings = JSON.readTree(get(emulator.baseUrl() + "/settings").body());
+        JsonNode withAnswers = JSON.readTree(get(emulator.baseUrl() + "/patients/" + answered.id()).body());
+        JsonNode withoutAnswers = JSON.readTree(get(emulator.baseUrl() + "/patients/" + unanswered.id()).body());
+
+        // then
+        assertThat(settings.get("account").get("country_code").asString()).isEqualTo("AU");
+        assertThat(settings.get("account").get("currency_symbol").asString()).isEqualTo("$");
+        JsonNode sections = settings.get("patient_custom_fields_definition").get("sections");
+        assertThat(sections).hasSize(2);
+        Set<String> types = new HashSet<>();
+        List<String> names = new ArrayList<>();
+        boolean anyArchived = false;
+        for (JsonNode section : sections) {
+            for (JsonNode field : section.get("fields")) {
+                types.add(field.get("type").asString());
+                names.add(field.get("name").asString());
+                anyArchived |= field.get("archived").asBoolean();
+                assertThat(field.has("value")).isFalse();
+                if (field.has("options")) {
+                    assertThat(field.get("other").has("enabled")).isTrue();
+                }
+            }
+        }
+        assertThat(types).containsExactlyInAnyOrder("text", "paragraph", "date", "checkboxes", "radiobuttons");
+        assertThat(anyArchived).isTrue();
+        assertThat(names.stream().filter("Notes"::equals)).hasSize(2);
+        assertThat(withAnswers.get("custom_fields").get("sections").get(0).get("fields")).isNotEmpty();
+        assertThat(withoutAnswers.get("custom_fields").isNull()).isTrue();
+    }
+
+    @Test
+    void referralSourceIs404WhenPatientHasNoneAndLinksTypeAndReferrerOtherwise() throws Exception {
+        // given
+        Patient without = clinic.patients().stream().filter(p -> clinic.referralSourceOf(p.id()).isEmpty())
+                .findFirst().orElseThrow();
+        Clinic.ReferralSource source = clinic.referralSources().stream().filter(r -> r.referrerId() != null)
+                .findFirst().orElseThrow();
+
+        // when
+        HttpResponse<String> missing = get(emulator.baseUrl() + "/patients/" + without.id() + "/referral_source");
+        HttpResponse<String> found = get(emulator.baseUrl() + "/patients/" + source.patientId() + "/referral_source");
+        JsonNode all = JSON.readTree(get(emulator.baseUrl() + "/referral_sources?per_page=100").body());
+
+        // then
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(found.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(found.body());
+        assertThat(body.get("referral_source_type").get("links").get("self").asString())
+                .isEqualTo(emulator.baseUrl() + "/referral_source_types/" + source.referralSourceTypeId());
+        assertThat(body.get("referrer_type").asString()).isIn("Patient", "Contact");
+        assertThat(body.get("referrer").get("links").get("self").asString()).endsWith("/" + source.referrerId());
+        assertThat(all.get("total_entries").asInt()).isEqualTo(clinic.referralSources().size());
+    }
+
+    @Test
+    void contactsMedicalAlertsAndReferringDoctorsAreConsistent() throws Exception {
+        // given
+        Patient referred = clinic.patient(clinic.referringDoctorByPatient().keySet().iterator().next()).orElseThrow();
+        Patient alerted = clinic.patients().stream().filter(p -> p.medicalAlerts().size() > 0).findFirst()
+                .orElseThrow();
+
+        // when
+        JsonNode patient = JSON.readTree(get(emulator.baseUrl() + "/patients/" + referred.id()).body());
+        JsonNode doctor = JSON.readTree(get(patient.get("referring_doctor").get("links").get("self").asString())
+                .body());
+        JsonNode contacts = JSON.readTree(get(emulator.baseUrl() + "/contacts?per_page=100").body());
+        JsonNode allContacts = JSON.readTree(get(emulator.baseUrl() + "/contacts?per_page=100&q%5B%5D=archived_at:*")
+                .body());
+        JsonNode alerts = JSON.readTree(get(emulator.baseUrl() + "/medical_alerts?q%5B%5D=patient_id:%3D"
+                + alerted.id()).body());
+
+        // then
+        assertThat(doctor.get("type").asString()).isEqualTo("Doctor");
+        assertThat(doctor.get("type_code").asInt()).isEqualTo(1);
+        assertThat(allContacts.get("total_entries").asInt()).isEqualTo(clinic.contacts().size());
+        assertThat(contacts.get("total_entries").asInt()).isEqualTo(clinic.contacts().size() - 1);
+        List<String> alertNames = new ArrayList<>();
+        alerts.get("medical_alerts").forEach(a -> alertNames.add(a.get("name").asString()));
+        assertThat(alertNames).containsExactlyElementsOf(alerted.medicalAlerts());
+    }
+
+    @Test
+    void guaranteedMergeChainCanBeFollowedThroughTheApi() throws Exception {
+        // given a clinic generated with the merge guarantees
+        Clinic chained = ClinicGenerator.generate(42, 230, true);
+        emulator.load(chained);
+        Patient start = chained.mergeChainStarts().get(0);
+
+        // when following merged_with_patient links
+        List<JsonNode> chain = new ArrayList<>();
+        String url = emulator.baseUrl() + "/patients/" + start.id();
+        while (url != null && chain.size() < 10) {
+            JsonNode p = JSON.readTree(get(url).body());
+            chain.add(p);
+            JsonNode next = p.get("merged_with_patient");
+            url = next == null || next.isNull() ? null : next.get("links").get("self").asString();
+        }
+        JsonNode notes = JSON.readTree(get(emulator.baseUrl() + "/treatment_notes?q%5B%5D=archived_at:*"
+                + "&q%5B%5D=patient_id:%3D" + start.id()).body());
+
+        // then
+        assertThat(chain).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(chain.get(chain.size() - 1).get("merged_at").isNull()).isTrue();
+        assertThat(chain.get(chain.size() - 1).get("id").asString())
+                .isEqualTo(Long.toString(chained.survivorId(start.id())));
+        assertThat(notes.get("total_entries").asInt()).isPositive();
+        assertThat(chained.mergedPatients()).allSatisfy(p -> {
+            assertThat(chained.appointmentsOf(p.id())).isNotEmpty();
+            assertThat(chained.invoicesOf(p.id())).isNotEmpty();
+            assertThat(chained.treatmentNotesOf(p.id())).isNotEmpty();
+        });
+    }
+
+    @Test
+    void extraDataLeavesTheBaseListsOfTheSameSeedUnchanged() throws Exception {
+        // given the hash of patients, appointments and invoices for seed 42 / 230 before the extra data existed
+        String before = "e97cee1a659979186719114f27ba40567d12fd359ead4251ffb5215905c1f3f8";
+
+        // when
+        String now = sha256(clinic.patients().toString() + clinic.individualAppointments() + clinic.invoices());
+
+        // then
+        assertThat(now).isEqualTo(before);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static List<JsonNode> followPages(String firstUrl) throws IOException, InterruptedException {
@@ -370,6 +598,10 @@ class ClinikoEmulatorTests {
                 .header("Accept", "application/json")
                 .GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String basic(String key) {

@@ -1,0 +1,66 @@
+package com.clinikobridge.mapping;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.clinikobridge.cliniko.CustomFieldDefinition;
+import com.clinikobridge.hubspot.PropertySpec;
+
+/**
+ * A loaded, validated mapping file ({@code jobs/cliniko-to-hubspot.yml}): per object, which
+ * HubSpot property each source field goes to (or none); the value maps (appointment state →
+ * meeting outcome, invoice status → deal stage); the deal pipeline; and the options.
+ *
+ * @param properties object name → field key → HubSpot property (absent: not migrated)
+ * @param outcomes cancelled, did_not_arrive, future, past → {@code hs_meeting_outcome} value
+ * @param stages open, paid, closed, open_credit → stage label (or stage id when
+ * {@code pipelineId} is set)
+ * @param pipelineId an existing deal pipeline to use instead of creating one, or null
+ */
+public record Mapping(String source, Map<String, Map<String, String>> properties, Map<String, String> outcomes,
+		String pipelineLabel, String pipelineId, Map<String, String> stages, boolean preferredFirstName,
+		String fallbackOwnerEmail, boolean includeDraftNotes) {
+
+	/** Invoice status code → stage key in {@link #stages}. */
+	public static String stageKey(int status) {
+		return switch (status) {
+			case 10 -> "open";
+			case 20 -> "paid";
+			case 30 -> "closed";
+			case 40 -> "open_credit";
+			default -> null;
+		};
+	}
+
+	/** The HubSpot property a field of an object goes to, or null when it is not migrated. */
+	public String property(ObjectMapping object, String fieldKey) {
+		return properties.getOrDefault(object.clinikoName(), Map.of()).get(fieldKey);
+	}
+
+	/**
+	 * The custom properties the mapping writes, by HubSpot object type: each object's unique ID
+	 * property, the {@code cliniko_} properties its fields go to, and one property per patient
+	 * custom field.
+	 */
+	public Map<String, List<PropertySpec>> schema(Map<String, CustomFieldDefinition> customFields) {
+		Map<String, List<PropertySpec>> byType = new LinkedHashMap<>();
+		for (ObjectMapping object : ObjectMapping.ORDER) {
+			List<PropertySpec> specs = new ArrayList<>();
+			specs.add(PropertySpec.uniqueId(object.idProperty(), "Cliniko " + object.clinikoName() + " ID"));
+			for (FieldDef field : object.fields()) {
+				String property = property(object, field.key());
+				PropertySpec spec = property == null ? null : field.specFor(property);
+				if (spec != null) {
+					specs.add(spec);
+				}
+			}
+			if (object == ObjectMapping.PATIENTS) {
+				CustomFields.properties(customFields).forEach((token, spec) -> specs.add(spec));
+			}
+			byType.put(object.hubspotType(), specs);
+		}
+		return byType;
+	}
+}

@@ -47,7 +47,12 @@ public final class ClinicScenario implements AutoCloseable {
 	public String err = "";
 
 	public ClinicScenario(long seed, int patients, Path workDir) {
-		this.clinic = ClinicGenerator.generate(seed, patients);
+		this(seed, patients, workDir, false);
+	}
+
+	/** @param mergeCases generate a clinic that surely has merged patients and a chain of merges */
+	public ClinicScenario(long seed, int patients, Path workDir, boolean mergeCases) {
+		this.clinic = ClinicGenerator.generate(seed, patients, mergeCases);
 		this.cliniko = new ClinikoEmulator(clinic);
 		this.hubspot = HubSpotEmulator.start();
 		for (String email : ClinicGenerator.hubSpotOwnerEmails(clinic)) {

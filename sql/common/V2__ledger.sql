@@ -72,3 +72,14 @@ CREATE TABLE merge_redirect (
     run_id      VARCHAR(40) NOT NULL,
     PRIMARY KEY (object_type, cliniko_id)
 );
+
+-- Creates sent to HubSpot for object types whose portal refuses a unique ID property, so the
+-- bridge keeps its own id map instead. Committed before the create is sent (outside the chunk's
+-- transaction): after a crash, a restart looks these records up in HubSpot before creating again.
+CREATE TABLE pending_create (
+    object_type VARCHAR(40) NOT NULL,
+    cliniko_id  VARCHAR(40) NOT NULL,
+    run_id      VARCHAR(40) NOT NULL,
+    sent_at     TIMESTAMP   NOT NULL,
+    PRIMARY KEY (object_type, cliniko_id)
+);

@@ -76,6 +76,19 @@ public final class ResilientHttp {
 	 * @throws ApiUnavailableException when the retry budget is spent or a 429 is not to be retried
 	 */
 	public HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody) {
+		return send(method, pathOrUrl, jsonBody, true);
+	}
+
+	/**
+	 * Sends a request that must not be repeated once the server may have acted on it (a create
+	 * without a unique key): only 429 and 423 answers, which say nothing was done, are retried.
+	 * @throws ApiUnavailableException on an I/O error, a timeout or a 5xx answer
+	 */
+	public HttpReply sendOnce(HttpMethod method, String pathOrUrl, String jsonBody) {
+		return send(method, pathOrUrl, jsonBody, false);
+	}
+
+	private HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody, boolean idempotent) {
 		String path = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl).getPath() : pathOrUrl;
 		for (int attempt = 1;; attempt++) {
 			rateLimit.acquire();
@@ -88,6 +101,11 @@ public final class ResilientHttp {
 			}
 			catch (ResourceAccessException ex) {
 				reply = null;
+			}
+			if (!idempotent && (reply == null || reply.status() >= 500)) {
+				throw new ApiUnavailableException(api + " " + method + " " + path + " got "
+						+ (reply == null ? "no answer" : String.valueOf(reply.status()))
+						+ "; not repeated, since it may have been carried out");
 			}
 			if (reply == null) {
 				problem = "I/O error or timeout";

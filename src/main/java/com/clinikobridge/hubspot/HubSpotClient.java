@@ -306,6 +306,113 @@ public final class HubSpotClient {
 		return array.isArray() && !array.isEmpty() ? array.get(0).asString() : null;
 	}
 
+	/**
+	 * Creates records ({@code batch/create}, ≤ 100 per call), for portals without a unique ID
+	 * property. Each input carries an {@code objectWriteTraceId} so one bad record is reported
+	 * alone (207). Sent once: a lost answer is not retried, since the records may exist.
+	 * @param inputs source key → properties (the properties include the source key property)
+	 */
+	public UpsertOutcome create(String objectType, String keyProperty, Map<String, Map<String, String>> inputs) {
+		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
+		List<String> keys = new ArrayList<>(inputs.keySet());
+		for (int from = 0; from < keys.size(); from += 100) {
+			List<String> batch = keys.subList(from, Math.min(keys.size(), from + 100));
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode array = body.putArray("inputs");
+			for (String key : batch) {
+				ObjectNode input = array.addObject().put("objectWriteTraceId", key);
+				ObjectNode props = input.putObject("properties");
+				inputs.get(key).forEach(props::put);
+			}
+			HttpReply reply = http.sendOnce(HttpMethod.POST, paths.batch(objectType, "create"),
+					JSON.writeValueAsString(body));
+			if (!reply.ok()) {
+				throw error(reply);
+			}
+			JsonNode result = JSON.readTree(reply.body());
+			for (JsonNode r : result.path("results")) {
+				String key = r.path("properties").path(keyProperty).asString(null);
+				if (key != null && batch.contains(key)) {
+					outcome.written().put(key, new Written(r.path("id").asString(), true, null));
+				}
+			}
+			for (JsonNode e : result.path("errors")) {
+				String key = firstOf(e.path("context").path("objectWriteTraceId"));
+				if (key != null && batch.contains(key)) {
+					outcome.refused().put(key, e.path("message").asString("refused by HubSpot"));
+				}
+			}
+			for (String key : batch) {
+				if (!outcome.written().containsKey(key) && !outcome.refused().containsKey(key)) {
+					outcome.refused().put(key, "HubSpot returned no result for this record");
+				}
+			}
+		}
+		return outcome;
+	}
+
+	/**
+	 * Updates records by HubSpot record id ({@code batch/update}, ≤ 100 per call); safe to repeat.
+	 * @param inputs HubSpot id → properties
+	 * @return HubSpot's message for each record id it refused
+	 */
+	public Map<String, String> update(String objectType, Map<String, Map<String, String>> inputs) {
+		Map<String, String> refused = new LinkedHashMap<>();
+		List<String> ids = new ArrayList<>(inputs.keySet());
+		for (int from = 0; from < ids.size(); from += 100) {
+			List<String> batch = ids.subList(from, Math.min(ids.size(), from + 100));
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode array = body.putArray("inputs");
+			for (String id : batch) {
+				ObjectNode props = array.addObject().put("id", id).putObject("properties");
+				inputs.get(id).forEach(props::put);
+			}
+			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "update"), JSON.writeValueAsString(body));
+			if (!reply.ok() && reply.status() != 207) {
+				throw error(reply);
+			}
+			for (JsonNode e : JSON.readTree(reply.body()).path("errors")) {
+				String id = firstOf(e.path("context").path("ids"));
+				refused.put(id != null ? id : batch.get(0), e.path("message").asString("refused by HubSpot"));
+			}
+		}
+		return refused;
+	}
+
+	/**
+	 * Finds records whose {@code property} holds one of {@code values} (CRM search, ≤ 100 values
+	 * per query). The search index lags new records by a few seconds.
+	 * @return value → HubSpot record id
+	 */
+	public Map<String, String> search(String objectType, String property, List<String> values) {
+		Map<String, String> found = new HashMap<>();
+		for (int from = 0; from < values.size(); from += 100) {
+			String after = null;
+			do {
+				ObjectNode body = JSON.createObjectNode().put("limit", 100);
+				if (after != null) {
+					body.put("after", after);
+				}
+				body.putArray("properties").add(property);
+				ArrayNode filterValues = body.putArray("filterGroups")
+					.addObject()
+					.putArray("filters")
+					.addObject()
+					.put("propertyName", property)
+					.put("operator", "IN")
+					.putArray("values");
+				values.subList(from, Math.min(values.size(), from + 100)).forEach(filterValues::add);
+				JsonNode page = call(HttpMethod.POST, paths.objects(objectType) + "/search", body);
+				for (JsonNode r : page.path("results")) {
+					found.putIfAbsent(r.path("properties").path(property).asString(""), r.path("id").asString());
+				}
+				after = page.path("paging").path("next").path("after").asString(null);
+			}
+			while (after != null);
+		}
+		return found;
+	}
+
 	/** One association to create: HubSpot record ids and the HUBSPOT_DEFINED type id. */
 	public record Association(String fromId, String toId, int typeId) {
 	}

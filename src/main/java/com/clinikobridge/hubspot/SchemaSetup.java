@@ -3,6 +3,7 @@ package com.clinikobridge.hubspot;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +37,14 @@ public final class SchemaSetup {
 	}
 
 	/**
-	 * Creates the missing groups and properties per object type.
-	 * @return how many properties were created
+	 * Creates the missing groups and properties per object type. A portal that refuses a unique
+	 * ID property on an object type gets the property without {@code hasUniqueValue}; that type is
+	 * then written through the bridge's own id map instead of upserts.
+	 * @return the object types without a unique ID property
 	 */
-	public int ensureProperties(Map<String, List<PropertySpec>> byObjectType) {
+	public Set<String> ensureProperties(Map<String, List<PropertySpec>> byObjectType) {
 		int created = 0;
+		Set<String> withoutUniqueId = new java.util.LinkedHashSet<>();
 		for (Map.Entry<String, List<PropertySpec>> entry : byObjectType.entrySet()) {
 			String type = entry.getKey();
 			if (!client.propertyGroups(type).contains(GROUP)) {
@@ -49,7 +53,31 @@ public final class SchemaSetup {
 			Map<String, JsonNode> existing = client.properties(type);
 			List<ObjectNode> missing = new java.util.ArrayList<>();
 			for (PropertySpec spec : entry.getValue()) {
-				if (!existing.containsKey(spec.name())) {
+				JsonNode found = existing.get(spec.name());
+				if (found != null) {
+					if (spec.unique() && !found.path("hasUniqueValue").asBoolean(false)) {
+						withoutUniqueId.add(type);
+					}
+				}
+				else if (spec.unique()) {
+					// One at a time, so a refusal is known to be about this property.
+					try {
+						client.createProperties(type, List.of(definition(spec))).forEach(message -> {
+							throw new HubSpotException(400, "VALIDATION_ERROR", message);
+						});
+					}
+					catch (HubSpotException ex) {
+						if (ex.status() != 400) {
+							throw ex;
+						}
+						log.warn("HubSpot refused a unique ID property on {}; using the id map for {}", type, type);
+						withoutUniqueId.add(type);
+						client.createProperties(type, List.of(definition(new PropertySpec(spec.name(), spec.label(),
+								spec.type(), spec.fieldType(), false, spec.options()))));
+					}
+					created++;
+				}
+				else {
 					missing.add(definition(spec));
 				}
 			}
@@ -63,7 +91,7 @@ public final class SchemaSetup {
 			}
 		}
 		log.info("HubSpot properties checked; {} created", created);
-		return created;
+		return withoutUniqueId;
 	}
 
 	/**

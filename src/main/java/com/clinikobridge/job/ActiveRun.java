@@ -60,6 +60,8 @@ public class ActiveRun {
 
 	private volatile PatientDetails patientDetails = PatientDetails.none();
 
+	private volatile Set<String> withoutUniqueId = Set.of();
+
 	private final Map<String, List<Map<String, String>>> preview = new LinkedHashMap<>();
 
 	private final AtomicLong associationFailures = new AtomicLong();
@@ -69,6 +71,7 @@ public class ActiveRun {
 		this.mapping = mapping;
 		this.objects = Set.copyOf(objects);
 		this.patientDetails = PatientDetails.none();
+		this.withoutUniqueId = Set.of();
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.startedAt = startedAt;
@@ -152,6 +155,15 @@ public class ActiveRun {
 
 	public Set<String> objects() {
 		return objects;
+	}
+
+	/** Whether a HubSpot object type is written through the id map (the portal refused a unique ID property). */
+	public boolean withoutUniqueId(String hubspotType) {
+		return withoutUniqueId.contains(hubspotType);
+	}
+
+	void withoutUniqueId(Set<String> hubspotTypes) {
+		this.withoutUniqueId = Set.copyOf(hubspotTypes);
 	}
 
 	public PatientDetails patientDetails() {

@@ -112,7 +112,9 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		else if (!toSend.isEmpty()) {
 			HubSpotClient hubspot = run.hubspot();
-			UpsertOutcome outcome = hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), toSend);
+			UpsertOutcome outcome = run.withoutUniqueId(mapping.hubspotType())
+					? writeThroughIdMap(hubspot, mapping, toSend, before)
+					: hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), toSend);
 			outcome.refused().forEach((key, message) -> rejected
 				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
 			Map<String, List<Association>> associations = new LinkedHashMap<>();
@@ -138,6 +140,58 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		ledger.record(run.runId(), object, entries);
 		ledger.reject(run.runId(), rejected);
+	}
+
+	/**
+	 * Writes for a portal that refused the unique ID property: records in the id map are
+	 * updated by HubSpot id; records a crashed attempt may have created (pending notes) are
+	 * looked up by their Cliniko id property and adopted; the rest are created, after a pending
+	 * note is committed for them. No record is ever created twice.
+	 */
+	private UpsertOutcome writeThroughIdMap(HubSpotClient hubspot, ObjectMapping mapping,
+			Map<String, Map<String, String>> toSend, Map<String, Mapped> before) {
+		String object = mapping.clinikoName();
+		Map<String, String> hubspotIds = new LinkedHashMap<>();
+		toSend.keySet().stream().filter(before::containsKey).forEach(k -> hubspotIds.put(k, before.get(k).hubspotId()));
+		List<String> unmapped = toSend.keySet().stream().filter(k -> !before.containsKey(k)).toList();
+		List<String> pending = ledger.pendingCreates(object, unmapped);
+		Set<String> adopted = new HashSet<>();
+		if (!pending.isEmpty()) {
+			hubspot.search(mapping.hubspotType(), mapping.idProperty(), pending).forEach((key, id) -> {
+				hubspotIds.put(key, id);
+				adopted.add(key);
+			});
+		}
+		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
+		Map<String, Map<String, String>> updates = new LinkedHashMap<>();
+		Map<String, String> keyById = new HashMap<>();
+		hubspotIds.forEach((key, id) -> {
+			updates.put(id, toSend.get(key));
+			keyById.put(id, key);
+		});
+		Map<String, String> refusedIds = hubspot.update(mapping.hubspotType(), updates);
+		hubspotIds.forEach((key, id) -> {
+			if (refusedIds.containsKey(id)) {
+				outcome.refused().put(key, refusedIds.get(id));
+			}
+			else {
+				outcome.written().put(key, new Written(id, adopted.contains(key), null));
+			}
+		});
+		Map<String, Map<String, String>> creates = new LinkedHashMap<>();
+		toSend.forEach((key, properties) -> {
+			if (!hubspotIds.containsKey(key)) {
+				creates.put(key, properties);
+			}
+		});
+		if (!creates.isEmpty()) {
+			ledger.pendingCreates(run.runId(), object, creates.keySet());
+			UpsertOutcome created = hubspot.create(mapping.hubspotType(), mapping.idProperty(), creates);
+			outcome.written().putAll(created.written());
+			outcome.refused().putAll(created.refused());
+		}
+		ledger.createsSettled(object, outcome.written().keySet());
+		return outcome;
 	}
 
 	private Action action(Written written, boolean mappedBefore) {

@@ -123,7 +123,7 @@ class MigrationJobConfiguration {
 			}
 			else {
 				SchemaSetup setup = new SchemaSetup(run.hubspot());
-				setup.ensureProperties(run.mapping().schema(run.patientDetails().customFields()));
+				run.withoutUniqueId(setup.ensureProperties(run.mapping().schema(run.patientDetails().customFields())));
 				if (run.migrates("invoices")) {
 					run.portal(setup.ensureDealPipeline(run.mapping().pipelineLabel(), run.mapping().pipelineId(),
 							run.mapping().stages()));

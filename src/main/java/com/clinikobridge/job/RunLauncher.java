@@ -257,6 +257,14 @@ public class RunLauncher {
 		else if (unresolved > 0) {
 			notes.add(unresolved + " practitioner(s) resolved to no HubSpot owner (see owners.csv)");
 		}
+		List<String> idMapTypes = ObjectMapping.ORDER.stream()
+			.map(ObjectMapping::hubspotType)
+			.filter(run::withoutUniqueId)
+			.toList();
+		if (!idMapTypes.isEmpty()) {
+			notes.add("HubSpot refused a unique ID property on " + String.join(", ", idMapTypes)
+					+ ": those records were written through the ledger's id map instead of upserts");
+		}
 		if (run.associationFailures() > 0) {
 			notes.add(run.associationFailures() + " association(s) refused by HubSpot (see the log)");
 		}

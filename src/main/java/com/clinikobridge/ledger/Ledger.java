@@ -15,6 +15,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The ledger (schema in {@code sql/}): the id map Cliniko id → HubSpot id per object, the audit
@@ -59,9 +62,50 @@ public class Ledger {
 
 	private final NamedParameterJdbcTemplate named;
 
-	public Ledger(JdbcTemplate jdbc) {
+	private final TransactionTemplate ownTransaction;
+
+	public Ledger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
 		this.named = new NamedParameterJdbcTemplate(jdbc);
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+	}
+
+	/**
+	 * Notes, in a transaction of its own that commits at once, that creates for these records
+	 * are about to be sent (portals without a unique ID property): after a crash the notes say
+	 * which records to look up in HubSpot before creating them again.
+	 */
+	public void pendingCreates(String runId, String objectType, Collection<String> clinikoIds) {
+		Timestamp now = Timestamp.from(Instant.now());
+		ownTransaction.executeWithoutResult(status -> {
+			Set<String> known = new HashSet<>(pendingCreates(objectType, clinikoIds));
+			List<Object[]> rows = new ArrayList<>();
+			for (String id : clinikoIds) {
+				if (!known.contains(id)) {
+					rows.add(new Object[] { objectType, id, runId, now });
+				}
+			}
+			jdbc.batchUpdate("INSERT INTO pending_create (object_type, cliniko_id, run_id, sent_at) VALUES (?, ?, ?, ?)",
+					rows);
+		});
+	}
+
+	/** Which of these records had a create sent for them that may have landed. */
+	public List<String> pendingCreates(String objectType, Collection<String> clinikoIds) {
+		if (clinikoIds.isEmpty()) {
+			return List.of();
+		}
+		return named.queryForList("SELECT cliniko_id FROM pending_create WHERE object_type = :type AND cliniko_id IN (:ids)",
+				new MapSqlParameterSource("type", objectType).addValue("ids", clinikoIds), String.class);
+	}
+
+	/** Clears the pending notes of records now in the id map (in the caller's transaction). */
+	public void createsSettled(String objectType, Collection<String> clinikoIds) {
+		if (!clinikoIds.isEmpty()) {
+			named.update("DELETE FROM pending_create WHERE object_type = :type AND cliniko_id IN (:ids)",
+					new MapSqlParameterSource("type", objectType).addValue("ids", clinikoIds));
+		}
 	}
 
 	/** Whether the id map holds any record of an object (written by an earlier run). */

@@ -284,6 +284,47 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 		}
 	}
 
+	@Test
+	void portalRefusingUniquePropertiesGetsNoDuplicatesThroughLostAnswersAndRestarts() {
+		try (ClinicScenario s = new ClinicScenario(9, 120, work)) {
+			// given a portal that refuses unique ID properties on meetings and deals, and loses
+			// the answer to every 4th request (the write lands, the client sees a 502)
+			s.hubspot.refuseUniqueProperties("meetings");
+			s.hubspot.refuseUniqueProperties("deals");
+			s.hubspot.dropResponseEveryNth(4);
+
+			// when the run is started, and restarted each time a lost create stops it
+			int exit = s.run(commands, "migrate", "--source=api");
+			String runId = s.lastRunId();
+			int restarts = 0;
+			while (exit == 1 && restarts < 25) {
+				assertThat(s.out).contains("not repeated, since it may have been carried out");
+				exit = s.run(commands, "restart", runId);
+				restarts++;
+			}
+
+			// then every meeting and deal exists exactly once, associated, and the report says how
+			assertThat(exit).as(s.out + s.err).isZero();
+			assertThat(restarts).as("lost answers to creates stopped the run").isPositive();
+			assertThat(s.hubspot.property("meetings", "cliniko_appointment_id").orElseThrow().hasUniqueValue()).isFalse();
+			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
+			assertThat(byProperty(s.hubspot.records("meetings"), "cliniko_appointment_id"))
+				.hasSize(s.clinic.individualAppointments().size());
+			assertThat(byProperty(s.hubspot.records("deals"), "cliniko_invoice_id")).hasSize(s.clinic.invoices().size());
+			assertThat(s.hubspot.associations("meetings", "contacts")).filteredOn(a -> a.typeId() == 200)
+				.hasSize(s.clinic.individualAppointments().size());
+			assertThat(s.out).contains("refused a unique ID property on meetings, deals");
+			JsonNode summary = s.summary(runId);
+			assertThat(summary.path("objects").path("appointments").path("created").asLong())
+				.isEqualTo(s.clinic.individualAppointments().size());
+
+			// and a second run updates in place
+			s.hubspot.clearFaults();
+			assertThat(s.run(commands, "migrate", "--source=api")).isZero();
+			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
+		}
+	}
+
 	private static Set<String> links(ClinicScenario s, String from, String to, int typeId) {
 		return s.hubspot.associations(from, to)
 			.stream()

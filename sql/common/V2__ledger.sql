@@ -83,3 +83,12 @@ CREATE TABLE pending_create (
     sent_at     TIMESTAMP   NOT NULL,
     PRIMARY KEY (object_type, cliniko_id)
 );
+
+-- Approved plans: a full migrate starts only when the fingerprint of its source inventory and
+-- mapping file has been approved (plan --approve), unless --no-approval is given.
+CREATE TABLE plan_approval (
+    fingerprint VARCHAR(64)   NOT NULL PRIMARY KEY,
+    source      VARCHAR(1000) NOT NULL,
+    run_id      VARCHAR(40)   NOT NULL,
+    approved_at TIMESTAMP     NOT NULL
+);

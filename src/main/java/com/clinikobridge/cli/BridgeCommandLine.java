@@ -52,11 +52,23 @@ final class BridgeCommandLine {
 
 	}
 
-	@Command(name = "plan", description = "Not available in this version.")
+	@Command(name = "plan", mixinStandardHelpOptions = true,
+			description = "Inventory and migration plan (plan.json, plan.html); --approve records its approval.")
 	static final class Plan {
 
-		@Option(names = "--source")
+		@Option(names = "--source", required = true, paramLabel = "<api | csv:DIR>",
+				description = "api (Cliniko REST API) or csv:DIR (a folder of Cliniko CSV exports)")
 		String source;
+
+		@Option(names = "--approve", description = "Approve this plan, so that a full migrate may start.")
+		boolean approve;
+
+		@Option(names = "--objects", split = ",", paramLabel = "a,b,...", description = "Only these objects.")
+		java.util.List<String> objects;
+
+		@Option(names = "--mapping", paramLabel = "FILE",
+				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
+		java.nio.file.Path mapping;
 	}
 
 	@Command(name = "schema", mixinStandardHelpOptions = true,

@@ -84,6 +84,10 @@ public class BridgeCommands {
 					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping), overrides, out)
 					.exitCode();
 			}
+			if (command instanceof BridgeCommandLine.Plan p) {
+				launcher.plan(p.source, p.objects, p.mapping, p.approve, overrides, out);
+				return OK;
+			}
 			if (command instanceof BridgeCommandLine.Schema sc) {
 				return launcher.schema(sc.apply, sc.source, sc.mapping, overrides, out);
 			}

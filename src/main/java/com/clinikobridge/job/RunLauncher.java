@@ -71,8 +71,11 @@ public class RunLauncher {
 
 	private final SettingsResolver settingsResolver;
 
+	private final PlanService planService;
+
 	RunLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrateJob, ActiveRun run, Ledger ledger,
-			RunStore runs, SettingsResolver settingsResolver) {
+			RunStore runs, SettingsResolver settingsResolver, PlanService planService) {
+		this.planService = planService;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.migrateJob = migrateJob;
@@ -99,7 +102,7 @@ public class RunLauncher {
 		ClinikoClient cliniko = clinikoClient(settings, source);
 		HubSpotClient hubspot = hubspotClient(settings);
 		Instant startedAt = Instant.now();
-		String runId = RUN_ID_TIME.format(startedAt) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+		String runId = newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "migrate", source.text(), effectiveDryRun, startedAt);
 		if (effectiveDryRun && !request.dryRun()) {
@@ -362,6 +365,21 @@ public class RunLauncher {
 			out.println("Run 'schema --apply' to create what is missing (migrate does it too).");
 		}
 		return 0;
+	}
+
+	/** The {@code plan} command: inventory and proposal, no writes; optionally approved. */
+	public void plan(String sourceText, List<String> requestedObjects, Path mappingFile, boolean approve,
+			Map<String, String> overrides, PrintStream out) {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		SourceSpec source = SourceSpec.parse(sourceText);
+		Mapping mapping = loadMapping(mappingFile);
+		Set<String> objects = objects(source, requestedObjects);
+		planService.plan(source, objects, mapping, mappingFile, settings, clinikoClient(settings, source),
+				hubspotClient(settings), newRunId(Instant.now()), approve, out);
+	}
+
+	private static String newRunId(Instant at) {
+		return RUN_ID_TIME.format(at) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
 	}
 
 	/** Runs, newest first. */

@@ -50,6 +50,20 @@ public class RunStore {
 		return jdbc.query("SELECT * FROM bridge_run WHERE run_id = ?", ROW, runId).stream().findFirst();
 	}
 
+	/** Records the approval of a plan's fingerprint (idempotent). */
+	public void approve(String fingerprint, String source, String runId) {
+		if (!approved(fingerprint)) {
+			jdbc.update("INSERT INTO plan_approval (fingerprint, source, run_id, approved_at) VALUES (?, ?, ?, ?)",
+					fingerprint, source, runId, Timestamp.from(Instant.now()));
+		}
+	}
+
+	public boolean approved(String fingerprint) {
+		Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM plan_approval WHERE fingerprint = ?", Integer.class,
+				fingerprint);
+		return n != null && n > 0;
+	}
+
 	/** Runs, newest first. */
 	public List<Run> all() {
 		return jdbc.query("SELECT * FROM bridge_run ORDER BY started_at DESC, run_id DESC", ROW);

@@ -92,3 +92,12 @@ CREATE TABLE plan_approval (
     run_id      VARCHAR(40)   NOT NULL,
     approved_at TIMESTAMP     NOT NULL
 );
+
+-- The patients a sample run (migrate --sample=N) chose; their related records go with them.
+-- kind: patient (chosen), merged (merged into a chosen patient), referrer (a contact that referred one).
+CREATE TABLE run_sample (
+    run_id     VARCHAR(40) NOT NULL,
+    kind       VARCHAR(10) NOT NULL,
+    cliniko_id BIGINT      NOT NULL,
+    PRIMARY KEY (run_id, kind, cliniko_id)
+);

@@ -26,7 +26,9 @@ final class BridgeCommandLine {
 		@Option(names = "--dry-run", description = "Write nothing to HubSpot; report what would be written.")
 		boolean dryRun;
 
-		@Option(names = "--sample", paramLabel = "N", description = "Not available in this version.")
+		@Option(names = "--sample", paramLabel = "N",
+				description = "Migrate a representative sample of N patients with their related records, then read"
+						+ " them back and write a field-level diff (diff.html, diff.csv).")
 		Integer sample;
 
 		@Option(names = "--objects", split = ",", paramLabel = "a,b,...",
@@ -37,6 +39,10 @@ final class BridgeCommandLine {
 		@Option(names = "--mapping", paramLabel = "FILE",
 				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
 		java.nio.file.Path mapping;
+
+		@Option(names = "--no-approval",
+				description = "Start a full migration without an approved plan (for scheduled jobs).")
+		boolean noApproval;
 	}
 
 	@Command(name = "restart", mixinStandardHelpOptions = true,

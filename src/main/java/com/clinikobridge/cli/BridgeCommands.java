@@ -77,11 +77,11 @@ public class BridgeCommands {
 		Object command = sub.commandSpec().userObject();
 		try {
 			if (command instanceof BridgeCommandLine.Migrate m) {
-				if (m.sample != null) {
-					throw new ConfigurationException("--sample is not available in this version");
+				if (m.sample != null && m.sample < 1) {
+					throw new ConfigurationException("--sample must be a whole number of patients, at least 1");
 				}
 				return launcher
-					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping), overrides, out)
+					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping, m.sample, m.noApproval), overrides, out)
 					.exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Plan p) {

@@ -280,6 +280,35 @@ public final class HubSpotClient {
 		}
 	}
 
+	/**
+	 * Reads records by HubSpot record id ({@code batch/read}, ≤ 100 per call).
+	 * @return record id → property values HubSpot holds (absent properties left out)
+	 */
+	public Map<String, Map<String, String>> read(String objectType, List<String> ids, List<String> properties) {
+		Map<String, Map<String, String>> found = new HashMap<>();
+		for (int from = 0; from < ids.size(); from += 100) {
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode props = body.putArray("properties");
+			properties.forEach(props::add);
+			ArrayNode inputs = body.putArray("inputs");
+			ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> inputs.addObject().put("id", id));
+			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
+			if (!reply.ok() && reply.status() != 207) {
+				throw error(reply);
+			}
+			for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
+				Map<String, String> values = new HashMap<>();
+				for (Map.Entry<String, JsonNode> p : r.path("properties").properties()) {
+					if (!p.getValue().isNull()) {
+						values.put(p.getKey(), p.getValue().asString());
+					}
+				}
+				found.put(r.path("id").asString(), values);
+			}
+		}
+		return found;
+	}
+
 	/** Reads records by their unique ID property ({@code batch/read} with {@code idProperty}). */
 	Map<String, Written> readByIdProperty(String objectType, String idProperty, List<String> keys) {
 		ObjectNode body = JSON.createObjectNode().put("idProperty", idProperty);

@@ -15,14 +15,17 @@ import java.util.Map;
  */
 public record HubSpotRecord(String objectType, String sourceObject, String sourceKey, String sourceRef,
 		String idProperty, Map<String, String> properties, List<AssociationIntent> associations,
-		List<Reference> references, String mergedInto, Rejection rejection) {
+		List<Reference> references, String mergedInto, Rejection rejection, Map<String, String> sourceValues) {
 
-	/** A record to write. */
+	/**
+	 * A record to write.
+	 * @param sourceValues property → the Cliniko value it was made from, for field-level diffs
+	 */
 	public static HubSpotRecord of(String objectType, String sourceObject, String sourceKey, String sourceRef,
-			String idProperty, Map<String, String> properties, List<AssociationIntent> associations,
-			List<Reference> references) {
+			String idProperty, Map<String, String> properties, Map<String, String> sourceValues,
+			List<AssociationIntent> associations, List<Reference> references) {
 		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, idProperty, properties, associations,
-				references, null, null);
+				references, null, null, sourceValues);
 	}
 
 	/**
@@ -32,7 +35,7 @@ public record HubSpotRecord(String objectType, String sourceObject, String sourc
 	public static HubSpotRecord merged(String objectType, String sourceObject, String sourceKey, String sourceRef,
 			String survivorKey) {
 		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, null, Map.of(), List.of(), List.of(),
-				survivorKey, null);
+				survivorKey, null, Map.of());
 	}
 
 	/**
@@ -62,7 +65,7 @@ public record HubSpotRecord(String objectType, String sourceObject, String sourc
 	public static HubSpotRecord rejected(String objectType, String sourceObject, String sourceKey, String sourceRef,
 			String field, String reason) {
 		return new HubSpotRecord(objectType, sourceObject, sourceKey, sourceRef, null, Map.of(), List.of(), List.of(),
-				null, new Rejection(field, reason));
+				null, new Rejection(field, reason), Map.of());
 	}
 
 	public boolean isRejected() {

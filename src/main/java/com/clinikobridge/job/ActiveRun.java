@@ -62,6 +62,11 @@ public class ActiveRun {
 
 	private volatile Set<String> withoutUniqueId = Set.of();
 
+	private volatile Sample sample;
+
+	/** Sample runs: object → Cliniko id → [properties sent, Cliniko values], for the field-level diff. */
+	private final Map<String, Map<String, List<Map<String, String>>>> sent = new LinkedHashMap<>();
+
 	private final Map<String, List<Map<String, String>>> preview = new LinkedHashMap<>();
 
 	private final AtomicLong associationFailures = new AtomicLong();
@@ -72,6 +77,8 @@ public class ActiveRun {
 		this.objects = Set.copyOf(objects);
 		this.patientDetails = PatientDetails.none();
 		this.withoutUniqueId = Set.of();
+		this.sample = null;
+		this.sent.clear();
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.startedAt = startedAt;
@@ -155,6 +162,24 @@ public class ActiveRun {
 
 	public Set<String> objects() {
 		return objects;
+	}
+
+	/** The sample of a {@code --sample=N} run, or null for a full run. */
+	public Sample sample() {
+		return sample;
+	}
+
+	void sample(Sample sample) {
+		this.sample = sample;
+	}
+
+	synchronized void recordSent(String object, String key, Map<String, String> properties,
+			Map<String, String> clinikoValues) {
+		sent.computeIfAbsent(object, k -> new LinkedHashMap<>()).put(key, List.of(properties, clinikoValues));
+	}
+
+	synchronized Map<String, Map<String, List<Map<String, String>>>> sent() {
+		return new LinkedHashMap<>(sent);
 	}
 
 	/** Whether a HubSpot object type is written through the id map (the portal refused a unique ID property). */

@@ -118,6 +118,10 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			outcome.refused().forEach((key, message) -> rejected
 				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
 			Map<String, List<Association>> associations = new LinkedHashMap<>();
+			if (run.sample() != null) {
+				toSend.forEach((key, properties) -> run.recordSent(object, key, properties,
+						valid.get(key).sourceValues()));
+			}
 			outcome.written().forEach((key, written) -> {
 				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key)),
 						hashes.get(key)));

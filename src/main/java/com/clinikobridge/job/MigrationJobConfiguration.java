@@ -309,7 +309,7 @@ class MigrationJobConfiguration {
 	@Bean
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoContact>, HubSpotRecord> companyProcessor(ActiveRun run) {
-		return new CompanyProcessor(run.mappingContext());
+		return sampled(run, c -> run.sample().referrers().contains(c.id()), new CompanyProcessor(run.mappingContext()));
 	}
 
 	@Bean
@@ -321,31 +321,41 @@ class MigrationJobConfiguration {
 	@Bean
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoPatient>, HubSpotRecord> patientProcessor(ActiveRun run, Ledger ledger) {
-		return new PatientProcessor(run.mappingContext(), ledger);
+		return sampled(run, p -> run.sample().hasPatient(p.id()), new PatientProcessor(run.mappingContext(), ledger));
 	}
 
 	@Bean
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoAppointment>, HubSpotRecord> appointmentProcessor(ActiveRun run) {
-		return new AppointmentProcessor(run.mappingContext());
+		return sampled(run, a -> run.sample().hasPatient(a.patientId()), new AppointmentProcessor(run.mappingContext()));
 	}
 
 	@Bean
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoTreatmentNote>, HubSpotRecord> treatmentNoteProcessor(ActiveRun run) {
-		return new TreatmentNoteProcessor(run.mappingContext());
+		return sampled(run, n -> run.sample().hasPatient(n.patientId()),
+				new TreatmentNoteProcessor(run.mappingContext()));
 	}
 
 	@Bean
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoInvoice>, HubSpotRecord> invoiceProcessor(ActiveRun run) {
-		return new InvoiceProcessor(run.mappingContext());
+		return sampled(run, i -> run.sample().hasPatient(i.patientId()), new InvoiceProcessor(run.mappingContext()));
 	}
 
 	@Bean
 	@StepScope
-	ItemProcessor<SourceItem<ClinikoInvoiceItem>, HubSpotRecord> invoiceItemProcessor(ActiveRun run) {
-		return new InvoiceItemProcessor(run.mappingContext());
+	ItemProcessor<SourceItem<ClinikoInvoiceItem>, HubSpotRecord> invoiceItemProcessor(ActiveRun run, Ledger ledger) {
+		java.util.Set<String> invoices = run.sample() == null ? java.util.Set.of()
+				: ledger.written(run.runId(), "invoices").keySet();
+		return sampled(run, i -> i.invoiceId() != null && invoices.contains(i.invoiceId().toString()),
+				new InvoiceItemProcessor(run.mappingContext()));
+	}
+
+	/** The processor, behind a sample filter when the run is a sample. */
+	private static <T> ItemProcessor<SourceItem<T>, HubSpotRecord> sampled(ActiveRun run,
+			java.util.function.Predicate<T> inSample, ItemProcessor<SourceItem<T>, HubSpotRecord> processor) {
+		return run.sample() == null ? processor : new SampleFilter<>(inSample, processor);
 	}
 
 	/** A reader of nothing, for objects a run does not migrate. */

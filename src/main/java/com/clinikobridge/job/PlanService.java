@@ -32,6 +32,7 @@ import com.clinikobridge.mapping.Mapping;
 import com.clinikobridge.mapping.ObjectMapping;
 import com.clinikobridge.mapping.OwnerDirectory;
 
+import com.clinikobridge.report.HtmlReports;
 import com.clinikobridge.report.PlanReport;
 import com.clinikobridge.report.PlanReport.CustomFieldRow;
 import com.clinikobridge.report.PlanReport.Estimate;
@@ -148,7 +149,7 @@ class PlanService {
 			runs.approve(fingerprint, source.text(), runId);
 		}
 		ReportWriter.write(folder.resolve("plan.json"), JSON.writeValueAsString(plan) + "\n");
-		ReportWriter.write(folder.resolve("plan.html"), PLAN_HTML_PENDING(plan));
+		ReportWriter.write(folder.resolve("plan.html"), HtmlReports.plan(plan));
 		runs.ended(runId, "COMPLETED", 0, Instant.now());
 		out.println("Plan " + runId + " written to " + folder.resolve("plan.html"));
 		out.printf("%-16s %-12s %9s %9s %9s%n", "object", "becomes", "total", "archived", "cancelled");
@@ -166,10 +167,6 @@ class PlanService {
 				: plan.approved() ? "This plan (fingerprint " + fingerprint + ") is approved."
 						: "To approve it: plan --source=" + source.text() + " --approve");
 		return plan;
-	}
-
-	private static String PLAN_HTML_PENDING(PlanReport plan) {
-		return "<!DOCTYPE html><title>plan</title>";
 	}
 
 	/** The fingerprint of what a full migrate would move now. */

@@ -26,7 +26,10 @@ import com.clinikobridge.mapping.MappingException;
 import com.clinikobridge.mapping.MappingFile;
 import com.clinikobridge.mapping.ObjectMapping;
 import com.clinikobridge.mapping.OwnerDirectory.Resolution;
+import com.clinikobridge.report.DiffRow;
+import com.clinikobridge.report.HtmlReports;
 import com.clinikobridge.report.ReportWriter;
+import com.clinikobridge.report.RunReportData;
 import com.clinikobridge.report.RunSummary;
 import com.clinikobridge.report.RunSummary.HttpCounts;
 import com.clinikobridge.report.RunSummary.ObjectCounts;
@@ -101,6 +104,15 @@ public class RunLauncher {
 		boolean effectiveDryRun = request.dryRun() || !settings.hasHubSpotToken();
 		ClinikoClient cliniko = clinikoClient(settings, source);
 		HubSpotClient hubspot = hubspotClient(settings);
+		if (!effectiveDryRun && request.sample() == null && !request.noApproval()) {
+			String fingerprint = planService.fingerprint(source, objects, request.mappingFile(), cliniko);
+			if (!runs.approved(fingerprint)) {
+				throw new ConfigurationException("migrate: the plan for this source and mapping (fingerprint "
+						+ fingerprint + ") is not approved. Review it with 'plan --source=" + source.text()
+						+ "', approve it with 'plan --source=" + source.text() + " --approve', then migrate again;"
+						+ " scheduled jobs may pass --no-approval.");
+			}
+		}
 		Instant startedAt = Instant.now();
 		String runId = newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
@@ -110,6 +122,16 @@ public class RunLauncher {
 		}
 		out.println("Run " + runId + " started; reports in " + folder);
 		run.begin(runId, effectiveDryRun, startedAt, source, settings, mapping, objects, cliniko, hubspot);
+		if (request.sample() != null) {
+			List<com.clinikobridge.cliniko.ClinikoPractitioner> practitioners = source.isCsv()
+					? run.csv().practitioners() : com.clinikobridge.cliniko.ClinikoDirectory.load(cliniko).practitioners();
+			Sample sample = SampleSelector.select(source, cliniko, practitioners, request.sample());
+			runs.saveSample(runId, Map.of("patient", sample.patients(), "merged", sample.mergedIntoSample(),
+					"referrer", sample.referrers()));
+			run.sample(sample);
+			out.println("Sample: " + sample.patients().size() + " patients chosen across practitioners, statuses and"
+					+ " edge cases, with their related records");
+		}
 		JobParameters parameters = new JobParametersBuilder().addString("runId", runId)
 			.addString("source", source.text(), false)
 			.addString("dryRun", Boolean.toString(effectiveDryRun), false)
@@ -122,7 +144,8 @@ public class RunLauncher {
 	}
 
 	/** What {@code migrate} was asked to do. {@code objects} empty means every object the source has. */
-	public record MigrateRequest(String source, boolean dryRun, List<String> objects, Path mappingFile) {
+	public record MigrateRequest(String source, boolean dryRun, List<String> objects, Path mappingFile,
+			Integer sample, boolean noApproval) {
 	}
 
 	private static Mapping loadMapping(Path file) {
@@ -207,6 +230,11 @@ public class RunLauncher {
 		run.begin(runId, stored.dryRun(), stored.startedAt(), source, settings, mapping,
 				objects == null ? objects(source, List.of()) : new LinkedHashSet<>(List.of(objects.split(","))),
 				clinikoClient(settings, source), hubspotClient(settings));
+		Map<String, Set<Long>> sample = runs.sample(runId);
+		if (!sample.isEmpty()) {
+			run.sample(new Sample(sample.getOrDefault("patient", Set.of()), sample.getOrDefault("merged", Set.of()),
+					sample.getOrDefault("referrer", Set.of())));
+		}
 		JobExecution execution = jobOperator.restart(last);
 		return finish(runId, "restart", execution, folder, out);
 	}
@@ -281,6 +309,22 @@ public class RunLauncher {
 		if (summary.rejected() > 0) {
 			notes.add(summary.rejected() + " record(s) rejected, with reasons in rejected.csv");
 		}
+		if (run.sample() != null && status.equals("COMPLETED") && !stored.dryRun() && run.hubspot() != null) {
+			List<DiffRow> diff = SampleDiff.compute(run.hubspot(), ledger, runId, run.sent());
+			long disagreements = diff.stream().filter(r -> !r.agrees()).count();
+			ReportWriter.diff(folder, diff);
+			ReportWriter.write(folder.resolve("diff.html"), HtmlReports.diff(runId, diff));
+			notes.add("Sample diff: " + diff.size() + " property values compared, " + disagreements
+					+ " disagree (diff.html, diff.csv)");
+		}
+		long bucket = Math.max(1, summary.durationMs() / 1000 / 60);
+		List<RunReportData.ThroughputPoint> throughput = ledger.throughput(runId, stored.startedAt(), bucket)
+			.stream()
+			.map(r -> new RunReportData.ThroughputPoint((Long) r[0], bucket, (String) r[1], (Long) r[2]))
+			.toList();
+		List<Ledger.Rejected> rejected = ledger.rejections(runId);
+		ReportWriter.write(folder.resolve("report.html"), HtmlReports.run(new RunReportData(summary,
+				rejected.subList(0, Math.min(rejected.size(), 1000)), rejected.size(), throughput, notes)));
 		String text = ReportWriter.text(summary, notes);
 		ReportWriter.write(folder.resolve("report.txt"), text);
 		out.print(text);

@@ -273,6 +273,33 @@ public class Ledger {
 		return counts;
 	}
 
+	/** What a run wrote for an object: Cliniko id → HubSpot id (created, updated or unchanged). */
+	public Map<String, String> written(String runId, String objectType) {
+		Map<String, String> written = new LinkedHashMap<>();
+		jdbc.query("SELECT cliniko_id, hubspot_id FROM ledger_entry WHERE run_id = ? AND object_type = ?"
+				+ " AND hubspot_id IS NOT NULL ORDER BY entry_id", rs -> {
+					written.put(rs.getString(1), rs.getString(2));
+				}, runId, objectType);
+		return written;
+	}
+
+	/**
+	 * Records a run wrote per object and time bucket, from the audit trail's timestamps: the
+	 * run's throughput over time, restarts included.
+	 * @return rows of [seconds from start of the bucket, object, records]
+	 */
+	public List<Object[]> throughput(String runId, Instant startedAt, long bucketSeconds) {
+		Map<String, Long> buckets = new java.util.TreeMap<>();
+		jdbc.query("SELECT object_type, recorded_at FROM ledger_entry WHERE run_id = ?", rs -> {
+			long seconds = Math.max(0, (rs.getTimestamp(2).toInstant().toEpochMilli() - startedAt.toEpochMilli()) / 1000);
+			long bucket = seconds / bucketSeconds * bucketSeconds;
+			buckets.merge(String.format("%012d|%s", bucket, rs.getString(1)), 1L, Long::sum);
+		}, runId);
+		List<Object[]> rows = new ArrayList<>();
+		buckets.forEach((k, n) -> rows.add(new Object[] { Long.parseLong(k.substring(0, 12)), k.substring(13), n }));
+		return rows;
+	}
+
 	/** The rejections of a run, in the order they were recorded. */
 	public List<Rejected> rejections(String runId) {
 		return jdbc.query("SELECT object_type, source_ref, cliniko_id, field, reason FROM rejection WHERE run_id = ?"

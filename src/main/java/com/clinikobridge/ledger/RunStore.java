@@ -50,6 +50,22 @@ public class RunStore {
 		return jdbc.query("SELECT * FROM bridge_run WHERE run_id = ?", ROW, runId).stream().findFirst();
 	}
 
+	/** Stores the ids of a sample run by kind (patient, merged, referrer). */
+	public void saveSample(String runId, java.util.Map<String, java.util.Set<Long>> idsByKind) {
+		List<Object[]> rows = new java.util.ArrayList<>();
+		idsByKind.forEach((kind, ids) -> ids.forEach(id -> rows.add(new Object[] { runId, kind, id })));
+		jdbc.batchUpdate("INSERT INTO run_sample (run_id, kind, cliniko_id) VALUES (?, ?, ?)", rows);
+	}
+
+	/** The ids of a sample run by kind; empty when the run is not a sample. */
+	public java.util.Map<String, java.util.Set<Long>> sample(String runId) {
+		java.util.Map<String, java.util.Set<Long>> byKind = new java.util.HashMap<>();
+		jdbc.query("SELECT kind, cliniko_id FROM run_sample WHERE run_id = ?", rs -> {
+			byKind.computeIfAbsent(rs.getString(1), k -> new java.util.HashSet<>()).add(rs.getLong(2));
+		}, runId);
+		return byKind;
+	}
+
 	/** Records the approval of a plan's fingerprint (idempotent). */
 	public void approve(String fingerprint, String source, String runId) {
 		if (!approved(fingerprint)) {

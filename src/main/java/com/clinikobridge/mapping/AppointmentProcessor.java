@@ -61,7 +61,7 @@ public final class AppointmentProcessor implements ItemProcessor<SourceItem<Clin
 		if (a.cancelledAt() != null) {
 			props.put("cancellation_reason", a.cancellationReason());
 		}
-		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(), props.sources(),
 				List.of(new AssociationIntent("contacts", "patients", Long.toString(a.patientId()), MEETING_TO_CONTACT,
 						true)),
 				List.of());

@@ -49,7 +49,7 @@ public final class CompanyProcessor implements ItemProcessor<SourceItem<ClinikoC
 			.put("country", c.country())
 			.put("type", c.type())
 			.put("provider_number", c.providerNumber());
-		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(), props.sources(),
 				List.of(), List.of());
 	}
 }

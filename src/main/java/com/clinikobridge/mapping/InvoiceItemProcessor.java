@@ -51,7 +51,7 @@ public final class InvoiceItemProcessor implements ItemProcessor<SourceItem<Clin
 			.put("discount_percentage", i.discountPercentage());
 		List<Reference> references = i.catalogKey() == null ? List.of()
 				: List.of(new Reference("hs_product_id", "products", i.catalogKey()));
-		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(), props.sources(),
 				List.of(new AssociationIntent("deals", "invoices", i.invoiceId().toString(), LINE_ITEM_TO_DEAL, true)),
 				references);
 	}

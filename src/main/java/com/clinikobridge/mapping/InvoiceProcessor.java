@@ -54,7 +54,7 @@ public final class InvoiceProcessor implements ItemProcessor<SourceItem<ClinikoI
 			.put("tax_amount", i.taxAmount())
 			.put("net_amount", i.netAmount())
 			.put("outstanding_balance", i.outstandingBalance());
-		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(), props.sources(),
 				List.of(new AssociationIntent("contacts", "patients", Long.toString(i.patientId()), DEAL_TO_CONTACT,
 						true)),
 				List.of());

@@ -94,7 +94,7 @@ public final class PatientProcessor implements ItemProcessor<SourceItem<ClinikoP
 			associations.add(new AssociationIntent("companies", "contacts", p.referringContactId().toString(),
 					CONTACT_TO_COMPANY, false));
 		}
-		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(), props.sources(),
 				associations, List.of());
 	}
 

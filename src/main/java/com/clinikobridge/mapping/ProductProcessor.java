@@ -34,6 +34,6 @@ public final class ProductProcessor implements ItemProcessor<SourceItem<ClinikoC
 			.put("item_code", c.itemCode())
 			.put("notes", c.description());
 		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), c.key(), item.sourceRef(), m.idProperty(),
-				props.build(), List.of(), List.of());
+				props.build(), props.sources(), List.of(), List.of());
 	}
 }

@@ -22,14 +22,15 @@ final class Props {
 
 	private final Map<String, String> values = new LinkedHashMap<>();
 
+	private final Map<String, String> sources = new LinkedHashMap<>();
+
 	Props(Mapping mapping, ObjectMapping object) {
 		this.mapping = mapping;
 		this.object = object;
 	}
 
 	Props put(String field, String value) {
-		String property = mapping.property(object, field);
-		return property == null ? this : raw(property, value);
+		return put(field, value, value);
 	}
 
 	Props put(String field, Long value) {
@@ -45,7 +46,15 @@ final class Props {
 	}
 
 	Props put(String field, Instant value) {
-		return value == null ? this : put(field, iso(value));
+		return value == null ? this : put(field, iso(value), value.toString());
+	}
+
+	private Props put(String field, String value, String source) {
+		String property = mapping.property(object, field);
+		if (property != null && value != null && !value.isBlank()) {
+			sources.put(property, source);
+		}
+		return property == null ? this : raw(property, value);
 	}
 
 	Props raw(String property, String value) {
@@ -61,5 +70,12 @@ final class Props {
 
 	Map<String, String> build() {
 		return Map.copyOf(values);
+	}
+
+	/** Property → the Cliniko value it came from (raw properties: the value itself). */
+	Map<String, String> sources() {
+		Map<String, String> all = new LinkedHashMap<>(values);
+		all.putAll(sources);
+		return all;
 	}
 }

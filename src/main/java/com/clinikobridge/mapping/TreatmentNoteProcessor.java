@@ -52,7 +52,7 @@ public final class TreatmentNoteProcessor implements ItemProcessor<SourceItem<Cl
 			.put("body", NoteRenderer.render(n))
 			.put("owner", context.owners().ownerFor(n.practitionerId(), null))
 			.put("status", n.draft() ? "draft" : "final");
-		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(),
+		return HubSpotRecord.of(m.hubspotType(), m.clinikoName(), key, item.sourceRef(), m.idProperty(), props.build(), props.sources(),
 				List.of(new AssociationIntent("contacts", "patients", n.patientId().toString(), NOTE_TO_CONTACT, true)),
 				List.of());
 	}

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +55,7 @@ public final class HtmlReports {
 			thead th { background: #f3f5f7; border-bottom: 2px solid #c4cdd5; }
 			th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 			tfoot td { font-weight: 700; border-top: 2px solid #c4cdd5; border-bottom: none; }
-			table.facts { width: auto; min-width: 60%; }
+			table.facts { width: auto; min-width: 24rem; }
 			table.facts th { background: none; color: #57606a; font-weight: 600; padding-right: 1.5rem; white-space: nowrap; }
 			tr.warn td { background: #fff4d6; }
 			tr.bad td { background: #ffebe9; }
@@ -75,7 +74,7 @@ public final class HtmlReports {
 			.callout { border-left: 4px solid #9a6700; background: #fff8e1; padding: .5rem .8rem; margin: .6rem 0; }
 			.callout.ok { border-color: #1a7f37; background: #eef8f0; }
 			svg.chart { width: 100%; height: auto; max-width: 50rem; display: block; }
-			svg.chart text { font-family: inherit; font-size: 11px; fill: #1f2328; }
+			svg.chart text { font-family: inherit; font-size: 12px; fill: #1f2328; }
 			svg.chart .grid { stroke: #e4e8ec; stroke-width: 1; }
 			svg.chart .axis { stroke: #57606a; stroke-width: 1; }
 			details > summary { cursor: pointer; font-weight: 600; margin: .4rem 0; }
@@ -131,8 +130,8 @@ public final class HtmlReports {
 	static String approval(PlanReport plan) {
 		String command = approveCommand(plan.source());
 		if (plan.approved()) {
-			return "<div class=\"callout ok\">" + p("This plan is approved (fingerprint " + code(plan.fingerprint())
-					+ ") and the migration can run. It was approved with:", true) + pre(command) + "</div>";
+			return "<div class=\"callout ok\">" + pHtml("This plan is approved (fingerprint " + code(plan.fingerprint())
+					+ ") and the migration can run. It was approved with:") + pre(command) + "</div>";
 		}
 		return "<div class=\"callout\">" + p("This plan is not approved yet. Review it, then approve it by running:")
 				+ pre(command)
@@ -165,7 +164,7 @@ public final class HtmlReports {
 				td(""), td(""));
 		String table = table(List.of(th("Cliniko object"), th("Becomes in HubSpot"), thNum("Total"),
 				thNum("Archived"), thNum("Cancelled"), th("Note")), trs, foot);
-		String note = unknown ? p("“n/a” means the source cannot tell (CSV exports carry no archived flag).", true)
+		String note = unknown ? p("“n/a” means the source cannot tell (CSV exports carry no archived flag).")
 				: "";
 		return section("what-will-move", "What will move", intro, table + note);
 	}
@@ -203,7 +202,7 @@ public final class HtmlReports {
 			return section("custom-fields", title, null, p(none));
 		}
 		List<String> trs = rows.stream()
-			.map(r -> tr("", td(r.section()), td(r.field()), td(r.type()), code(r.property(), "td"),
+			.map(r -> tr("", td(r.section()), td(r.field()), td(r.type()), tdCode(r.property()),
 					td(r.propertyType()), td(r.archived() ? "yes" : "no")))
 			.toList();
 		String table = table(List.of(th("Section"), th("Cliniko field"), th("Type"), th("HubSpot contact property"),
@@ -385,8 +384,7 @@ public final class HtmlReports {
 				+ "many records of each object were recorded in it.";
 		String summary = p("In total " + num(chart.totalRecords) + " records in " + num(chart.maxX)
 				+ " seconds: on average " + decimal(chart.totalRecords / (double) Math.max(1, chart.maxX))
-				+ " records per second; the busiest interval reached " + decimal(chart.maxY) + " records per second.",
-				true);
+				+ " records per second; the busiest interval reached " + decimal(chart.maxY) + " records per second.");
 		return section("throughput", title, intro, chart.svg() + summary);
 	}
 
@@ -402,8 +400,8 @@ public final class HtmlReports {
 		String intro = "These records were not migrated because their data cannot be accepted by HubSpot. Fix them "
 				+ "in Cliniko and run the migration again.";
 		String shown = total > rejected.size()
-				? p("Showing the first " + num(rejected.size()) + " of " + num(total) + "; all are in "
-						+ code("rejected.csv") + ".", true)
+				? pHtml("Showing the first " + num(rejected.size()) + " of " + num(total) + "; all are in "
+						+ code("rejected.csv") + ".")
 				: "";
 		List<String> trs = rejected.stream()
 			.map(r -> tr("", td(r.objectType()), td(r.sourceRef()), td(r.clinikoId()), td(r.field()),
@@ -446,7 +444,7 @@ public final class HtmlReports {
 
 	static String diffTable(List<DiffRow> rows, String rowClass) {
 		List<String> trs = rows.stream()
-			.map(r -> tr(rowClass, td(r.object()), td(r.clinikoId()), td(r.hubspotId()), code(r.property(), "td"),
+			.map(r -> tr(rowClass, td(r.object()), td(r.clinikoId()), td(r.hubspotId()), tdCode(r.property()),
 					tdValue(r.clinikoValue()), tdValue(r.sentValue()), tdValue(r.hubspotValue()),
 					r.agrees() ? "<td class=\"yes\" title=\"agrees\">✓</td>"
 							: "<td class=\"no\" title=\"disagrees\">✗</td>"))
@@ -474,6 +472,9 @@ public final class HtmlReports {
 		double maxY;
 
 		long totalRecords;
+
+		/** The end of the x axis: {@code maxX} rounded up to a tick. */
+		double xTop;
 
 		private Chart(List<String> objects) {
 			this.objects = objects;
@@ -504,7 +505,8 @@ public final class HtmlReports {
 		String svg() {
 			double yStep = niceStep(maxY > 0 ? maxY : 1, 5);
 			double yTop = Math.max(yStep, Math.ceil((maxY > 0 ? maxY : 1) / yStep - 1e-9) * yStep);
-			double xStep = niceStep(maxX, 6);
+			double xStep = timeStep(maxX, 6);
+			xTop = Math.ceil(maxX / xStep - 1e-9) * xStep;
 			StringBuilder s = new StringBuilder();
 			s.append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
 				.append(W)
@@ -519,7 +521,7 @@ public final class HtmlReports {
 		}
 
 		private double sx(double seconds) {
-			return LEFT + seconds / maxX * PLOT_W;
+			return LEFT + seconds / xTop * PLOT_W;
 		}
 
 		private void yAxis(StringBuilder s, double step, double top) {
@@ -539,7 +541,7 @@ public final class HtmlReports {
 
 		private void xAxis(StringBuilder s, double step) {
 			int base = TOP + PLOT_H;
-			for (int i = 0; i * step <= maxX + 1e-9; i++) {
+			for (int i = 0; i * step <= xTop + 1e-9; i++) {
 				double x = sx(i * step);
 				s.append(line(x, base, x, base + 5, "axis")).append(text(x, base + 18, "middle", tick(i * step)));
 			}
@@ -614,6 +616,17 @@ public final class HtmlReports {
 		return nice * magnitude;
 	}
 
+	/** A step in seconds that reads as time (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1 h…). */
+	static double timeStep(double max, int count) {
+		long[] steps = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400 };
+		for (long step : steps) {
+			if (max / step <= count) {
+				return step;
+			}
+		}
+		return niceStep(max, count);
+	}
+
 	// ----------------------------------------------------------------------------- HTML building
 
 	static String page(String title, String body) {
@@ -637,7 +650,7 @@ public final class HtmlReports {
 			s.append(cls.isEmpty() ? "<tr>" : "<tr class=\"" + cls + "\">")
 				.append("<th scope=\"row\">")
 				.append(esc(labelsAndValues[i]))
-				.append("</th><td>")
+				.append(labelsAndValues[i + 1].matches("[0-9,]+") ? "</th><td class=\"num\">" : "</th><td>")
 				.append(labelsAndValues[i + 1])
 				.append("</td></tr>");
 		}
@@ -699,12 +712,13 @@ public final class HtmlReports {
 				: "<td class=\"val\">" + esc(value) + "</td>";
 	}
 
+	/** A paragraph of plain text. */
 	static String p(String text) {
-		return p(esc(text), true);
+		return pHtml(esc(text));
 	}
 
 	/** A paragraph of HTML (already escaped). */
-	static String p(String html, boolean isHtml) {
+	static String pHtml(String html) {
 		return "<p>" + html + "</p>";
 	}
 
@@ -719,8 +733,8 @@ public final class HtmlReports {
 	}
 
 	/** {@code <td><code>value</code></td>}. */
-	static String code(Object value, String cell) {
-		return "<" + cell + ">" + code(value) + "</" + cell + ">";
+	static String tdCode(Object value) {
+		return "<td>" + code(value) + "</td>";
 	}
 
 	static String pre(String text) {
@@ -779,10 +793,5 @@ public final class HtmlReports {
 
 	static String abbreviate(String s, int max) {
 		return s.length() <= max ? s : s.substring(0, max - 1) + "…";
-	}
-
-	/** Keeps insertion order; a convenience for tests and callers that build maps by hand. */
-	static <V> Map<String, V> ordered(Map<String, V> map) {
-		return new LinkedHashMap<>(map);
 	}
 }

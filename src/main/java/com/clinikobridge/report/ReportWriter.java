@@ -86,6 +86,20 @@ public final class ReportWriter {
 		write(folder.resolve("preview.json"), JSON.writeValueAsString(sorted) + "\n");
 	}
 
+	/** diff.csv: one row per record and property of a sample run, disagreements first. */
+	public static void diff(Path folder, List<DiffRow> rows) {
+		try (Writer out = Files.newBufferedWriter(folder.resolve("diff.csv"), StandardCharsets.UTF_8);
+				CSVWriter csv = new CSVWriter(out)) {
+			csv.writeNext(new String[] { "object", "cliniko_id", "hubspot_id", "property", "cliniko_value", "sent_value",
+					"hubspot_value", "agrees" }, false);
+			rows.forEach(r -> csv.writeNext(new String[] { r.object(), r.clinikoId(), r.hubspotId(), r.property(),
+					r.clinikoValue(), r.sentValue(), r.hubspotValue(), Boolean.toString(r.agrees()) }, false));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write diff.csv", ex);
+		}
+	}
+
 	/** owners.csv: practitioner id, name, how it was resolved, owner id. */
 	public static void owners(Path folder, List<String[]> rows) {
 		try (Writer out = Files.newBufferedWriter(folder.resolve("owners.csv"), StandardCharsets.UTF_8);

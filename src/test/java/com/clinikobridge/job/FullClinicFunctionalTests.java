@@ -49,7 +49,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 			Clinic clinic = s.clinic;
 
 			// when
-			int exit = s.run(commands, "migrate", "--source=api");
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=api");
 
 			// then every object is there once, and the run says so
 			assertThat(exit).as(s.out + s.err).isZero();
@@ -203,20 +203,20 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 	void objectsEnforcesDependenciesUnlessTheyAreInTheLedger() {
 		try (ClinicScenario s = new ClinicScenario(4, 40, work)) {
 			// line items alone, with no deals migrated yet: refused, naming what is missing
-			assertThat(s.run(commands, "migrate", "--source=api", "--objects=invoice_items")).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api", "--objects=invoice_items")).isEqualTo(2);
 			assertThat(s.err).contains("--objects").contains("invoice_items need invoices");
 			assertThat(s.hubspot.requestCount()).isZero();
 
 			// contacts from a CSV export: not there
-			assertThat(s.run(commands, "migrate", "--source=csv:" + s.csvFolder, "--objects=contacts")).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--objects=contacts")).isEqualTo(2);
 			assertThat(s.err).contains("CSV exports");
 
 			// patients and invoices first, then the line items on their own
-			assertThat(s.run(commands, "migrate", "--source=api", "--objects=patients,invoices")).as(s.err).isZero();
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api", "--objects=patients,invoices")).as(s.err).isZero();
 			assertThat(s.summary(s.lastRunId()).path("objects").properties()).extracting(Map.Entry::getKey)
 				.containsExactly("patients", "invoices");
 			assertThat(s.hubspot.records("meetings")).isEmpty();
-			assertThat(s.run(commands, "migrate", "--source=api", "--objects=invoice_items")).as(s.err).isZero();
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api", "--objects=invoice_items")).as(s.err).isZero();
 			assertThat(s.hubspot.records("line_items")).hasSize(s.clinic.invoiceItems().size());
 			assertThat(s.hubspot.associations("line_items", "deals")).hasSize(s.clinic.invoiceItems().size());
 		}
@@ -231,7 +231,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 					+ "      sex: \"\"\n");
 
 			// when
-			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder, "--mapping=" + mapping);
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--mapping=" + mapping);
 
 			// then
 			assertThat(exit).as(s.err).isZero();
@@ -244,7 +244,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 			// and a mistake in the file stops the run before anything happens
 			int requests = s.hubspot.requestCount();
 			Files.writeString(mapping, "objects:\n  patients:\n    properties:\n      ocupation: jobtitle\n");
-			assertThat(s.run(commands, "migrate", "--source=csv:" + s.csvFolder, "--mapping=" + mapping)).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--mapping=" + mapping)).isEqualTo(2);
 			assertThat(s.err).contains("mapping.yml line 4").contains("unknown field 'ocupation'");
 			assertThat(s.hubspot.requestCount()).isEqualTo(requests);
 		}
@@ -257,7 +257,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 			s.hubspot.maxPipelines(1);
 
 			// when migrating with the default mapping: the run stops and says what to configure
-			assertThat(s.run(commands, "migrate", "--source=csv:" + s.csvFolder)).isEqualTo(1);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder)).isEqualTo(1);
 			assertThat(s.out).contains("objects.invoices.pipeline.id");
 
 			// when the mapping names the existing pipeline and its stages
@@ -272,7 +272,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 			Files.writeString(mapping, "objects:\n  invoices:\n    pipeline:\n      id: " + pipeline.id() + "\n    stages:\n"
 					+ "      open: " + first + "\n      paid: " + won + "\n      closed: " + lost + "\n      open_credit: "
 					+ first + "\n");
-			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder, "--mapping=" + mapping);
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--mapping=" + mapping);
 
 			// then the deals land in it with the configured stages
 			assertThat(exit).as(s.out + s.err).isZero();
@@ -294,7 +294,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 			s.hubspot.dropResponseEveryNth(4);
 
 			// when the run is started, and restarted each time a lost create stops it
-			int exit = s.run(commands, "migrate", "--source=api");
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=api");
 			String runId = s.lastRunId();
 			int restarts = 0;
 			while (exit == 1 && restarts < 25) {
@@ -320,7 +320,7 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 
 			// and a second run updates in place
 			s.hubspot.clearFaults();
-			assertThat(s.run(commands, "migrate", "--source=api")).isZero();
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api")).isZero();
 			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
 		}
 	}

@@ -37,7 +37,7 @@ class MigrationBenchmark extends PostgresTestBase {
 				long records = s.clinic.patients().size() + s.clinic.individualAppointments().size()
 						+ s.clinic.invoices().size();
 				long started = System.nanoTime();
-				int exit = s.run(commands, "migrate", "--source=" + (source.equals("csv") ? "csv:" + s.csvFolder : "api"));
+				int exit = s.run(commands, "migrate", "--no-approval", "--source=" + (source.equals("csv") ? "csv:" + s.csvFolder : "api"));
 				long wallMs = (System.nanoTime() - started) / 1_000_000;
 				assertThat(exit).as(s.err).isZero();
 				JsonNode http = s.summary(s.lastRunId()).path("http");

@@ -50,7 +50,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 	void csvExportFolderMigratesWithExactCountsAndValues() {
 		try (ClinicScenario s = new ClinicScenario(42, 120, work)) {
 			// when
-			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder);
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder);
 
 			// then every object lands once, with its fields
 			assertThat(exit).as(s.out + s.err).isZero();
@@ -65,7 +65,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 
 			// and a second run of the same export changes nothing in HubSpot
 			int before = s.hubspot.kindCount("upsert");
-			int again = s.run(commands, "migrate", "--source=csv:" + s.csvFolder);
+			int again = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder);
 			assertThat(again).isZero();
 			JsonNode second = s.summary(s.lastRunId());
 			assertThat(second.path("objects").path("patients").path("unchanged").asLong())
@@ -87,7 +87,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "1000");
 
 			// when
-			int exit = s.run(commands, "migrate", "--source=api");
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=api");
 
 			// then the result is exact, with no duplicates
 			assertThat(exit).as(s.out + s.err).isZero();
@@ -113,7 +113,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 			s.hubspot.failAllAfter(40, 503);
 
 			// when
-			int failed = s.run(commands, "migrate", "--source=api");
+			int failed = s.run(commands, "migrate", "--no-approval", "--source=api");
 			String runId = s.lastRunId();
 
 			// then the run fails restartably, with some records committed and none duplicated
@@ -174,7 +174,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 					+ "1.70000E+18" + ",".repeat(columns - 1) + "\n", java.nio.file.StandardOpenOption.APPEND);
 
 			// when
-			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder);
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder);
 
 			// then the run completes with rejections (exit 3), every good row lands
 			assertThat(exit).as(s.out + s.err).isEqualTo(3);
@@ -199,7 +199,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 			s.settings.put("HUBSPOT_ACCESS_TOKEN", "");
 
 			// when
-			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder);
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder);
 
 			// then HubSpot saw nothing, and the report shows the counts and first records
 			assertThat(exit).as(s.out + s.err).isZero();
@@ -221,26 +221,26 @@ class MigrationFunctionalTests extends PostgresTestBase {
 			assertThat(s.run(commands, "migrate")).isEqualTo(2);
 			assertThat(s.err).contains("--source");
 
-			assertThat(s.run(commands, "migrate", "--source=ftp:x")).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=ftp:x")).isEqualTo(2);
 			assertThat(s.err).contains("--source");
 
-			assertThat(s.run(commands, "migrate", "--source=csv:" + work.resolve("nowhere"))).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + work.resolve("nowhere"))).isEqualTo(2);
 			assertThat(s.err).contains("--source").contains("not a folder");
 
-			assertThat(s.run(commands, "migrate", "--source=api", "--frobnicate")).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api", "--frobnicate")).isEqualTo(2);
 			assertThat(s.err).contains("--frobnicate");
 
 			s.settings.put("CLINIKO_API_KEY", "");
-			assertThat(s.run(commands, "migrate", "--source=api")).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api")).isEqualTo(2);
 			assertThat(s.err).contains("CLINIKO_API_KEY");
 
 			s.settings.put("CLINIKO_API_KEY", "abc-zz");
 			s.settings.remove("CLINIKO_API_URL");
-			assertThat(s.run(commands, "migrate", "--source=api")).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api")).isEqualTo(2);
 			assertThat(s.err).contains("CLINIKO_API_KEY").contains("shard");
 
 			s.settings.put("HUBSPOT_API_URL", "not a url");
-			assertThat(s.run(commands, "migrate", "--source=csv:" + s.csvFolder)).isEqualTo(2);
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder)).isEqualTo(2);
 			assertThat(s.err).contains("HUBSPOT_API_URL");
 
 			assertThat(s.run(commands, "restart", "20990101-0000-beef")).isEqualTo(2);

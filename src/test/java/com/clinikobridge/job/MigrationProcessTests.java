@@ -49,7 +49,7 @@ class MigrationProcessTests extends PostgresTestBase {
 			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "500");
 
 			// when the jar runs and is killed once some chunks have committed
-			Process migrate = start(s, "migrate", "--source=api");
+			Process migrate = start(s, "migrate", "--no-approval", "--source=api");
 			Instant deadline = Instant.now().plusSeconds(60);
 			while (committed() < 200 && Instant.now().isBefore(deadline) && migrate.isAlive()) {
 				Thread.sleep(50);

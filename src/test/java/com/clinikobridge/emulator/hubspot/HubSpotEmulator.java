@@ -159,6 +159,7 @@ public final class HubSpotEmulator implements AutoCloseable {
     /** Stops the server. */
     @Override
     public void close() {
+        PortalState.ALTER.clear();
         server.stop(0);
         pool.shutdownNow();
         try {
@@ -267,6 +268,15 @@ public final class HubSpotEmulator implements AutoCloseable {
     }
 
     /** Makes the portal reject hasUniqueValue properties on this object type (400 VALIDATION_ERROR). */
+    /**
+     * Makes the portal store a different value than it was sent for one property (as a portal
+     * rule or workflow might), so that read-back diffs can be tested. Cleared by close().
+     */
+    public HubSpotEmulator alterOnWrite(String objectType, String property, java.util.function.UnaryOperator<String> change) {
+        PortalState.ALTER.put(ObjectTypes.canonical(objectType) + "." + property, change);
+        return this;
+    }
+
     public HubSpotEmulator refuseUniqueProperties(String objectType) {
         synchronized (state) {
             state.refuseUnique.add(ObjectTypes.canonical(objectType));

@@ -602,13 +602,16 @@ final class PortalState {
                 value + " was not one of the allowed options: [" + String.join(", ", allowed) + "]");
     }
 
+    /** Test hook: "type.property" → how the portal alters a written value (see HubSpotEmulator.alterOnWrite). */
+    static final Map<String, java.util.function.UnaryOperator<String>> ALTER = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Applies validated values to a record (empty string clears). */
     static void apply(StoredRecord r, Map<String, String> values, Instant now) {
         values.forEach((k, v) -> {
             if (v.isEmpty()) {
                 r.props.remove(k);
             } else {
-                r.props.put(k, v);
+                r.props.put(k, ALTER.getOrDefault(r.type + "." + k, java.util.function.UnaryOperator.identity()).apply(v));
             }
         });
         r.updatedAt = now;

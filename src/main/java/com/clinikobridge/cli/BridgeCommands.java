@@ -109,7 +109,11 @@ public class BridgeCommands {
 			err.println("Configuration error: " + ex.getMessage());
 			return USAGE;
 		}
-		catch (com.clinikobridge.hubspot.HubSpotException | com.clinikobridge.http.ApiUnavailableException ex) {
+		catch (com.clinikobridge.hubspot.HubSpotException ex) {
+			err.println(ex.withoutValues());
+			return FAILED;
+		}
+		catch (com.clinikobridge.http.ApiUnavailableException ex) {
 			err.println(ex.getMessage());
 			return FAILED;
 		}

@@ -32,12 +32,15 @@ public final class ClinikoClient {
 
 	private final ResilientHttp http;
 
+	private final String basePath;
+
 	/**
 	 * @param apiKey the Cliniko API key (never logged)
 	 * @param baseUrl {@code https://api.<shard>.cliniko.com/v1} or an override
 	 */
 	public ClinikoClient(String apiKey, String baseUrl, String userAgent, RateLimit rateLimit, RetryBudget budget,
 			Duration timeout) {
+		this.basePath = java.net.URI.create(baseUrl).getPath().replaceAll("/+$", "");
 		String basic = Base64.getEncoder().encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
 		this.http = new ResilientHttp("Cliniko", baseUrl, b -> b.defaultHeader("Authorization", "Basic " + basic)
 			.defaultHeader("User-Agent", userAgent), rateLimit, budget, ClinikoClient::waitForReset, timeout);
@@ -78,7 +81,12 @@ public final class ClinikoClient {
 	 * @throws ApiUnavailableException when Cliniko keeps failing, or answers 4xx
 	 */
 	public JsonNode get(String pathOrUrl) {
-		HttpReply reply = http.send(HttpMethod.GET, pathOrUrl, null);
+		// Links are followed on our own host only, so the key never goes anywhere else.
+		String relative = pathOrUrl.startsWith("http") ? pathOrUrl.replaceFirst("^https?://[^/]+", "") : pathOrUrl;
+		if (pathOrUrl.startsWith("http") && relative.startsWith(basePath)) {
+			relative = relative.substring(basePath.length());
+		}
+		HttpReply reply = http.send(HttpMethod.GET, relative, null);
 		if (!reply.ok()) {
 			String hint = switch (reply.status()) {
 				case 401 -> " (check CLINIKO_API_KEY)";

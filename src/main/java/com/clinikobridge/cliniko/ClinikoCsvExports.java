@@ -86,9 +86,17 @@ public final class ClinikoCsvExports {
 		@Override
 		public ClinikoAppointment map(CsvRow r) {
 			String type = r.text("Appointment Type");
-			Long max = r.number("Maximum Number of Patients");
-			if (max == null || max != 1 || (type != null && type.startsWith("Unavailable"))) {
+			if (type != null && type.startsWith("Unavailable")) {
 				return null;
+			}
+			if (r.has("Maximum Number of Patients")) {
+				Long max = r.number("Maximum Number of Patients");
+				if (max == null || max != 1) {
+					return null;
+				}
+			}
+			else if (r.text("Patient ID(s)") != null && r.text("Patient ID(s)").matches(".*\\d[,;|\\s]+\\d.*")) {
+				return null; // several patients: a group appointment, in an export without the column
 			}
 			Long id = r.id("Appointment ID");
 			if (id == null) {

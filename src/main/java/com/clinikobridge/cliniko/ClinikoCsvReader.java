@@ -84,9 +84,14 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 			String[] names = parser.parseLine(headerLine);
 			header = new HashMap<>();
 			for (int i = 0; i < names.length; i++) {
-				header.putIfAbsent(names[i].trim(), i);
+				header.putIfAbsent(CsvRow.key(names[i]), i);
 			}
 			columns = names.length;
+			String savedFile = context.getString(name + ".file", null);
+			if (savedFile != null && !savedFile.equals(file.getFileName().toString())) {
+				throw new ItemStreamException("The export changed since this run started: it read " + savedFile
+						+ ", the folder now has " + file.getFileName() + ". Start a new run instead of restarting.");
+			}
 			long resumeAt = context.getLong(name + ".lines", 1L);
 			passedOver = context.getLong(name + ".passedOver", 0L);
 			while (lines < resumeAt && nextLine() != null) {
@@ -175,6 +180,9 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 
 	@Override
 	public void update(ExecutionContext context) {
+		if (file != null) {
+			context.putString(name + ".file", file.getFileName().toString());
+		}
 		context.putLong(name + ".lines", lines);
 		context.putLong(name + ".passedOver", passedOver);
 	}

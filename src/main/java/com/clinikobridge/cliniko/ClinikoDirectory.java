@@ -47,7 +47,12 @@ public final class ClinikoDirectory {
 			String email = null;
 			Long userId = ClinikoJson.linkedId(p, "user");
 			if (userId != null) {
-				email = ClinikoJson.text(client.get("/users/" + userId), "email");
+				try {
+					email = ClinikoJson.text(client.get("/users/" + userId), "email");
+				}
+				catch (com.clinikobridge.http.ApiUnavailableException ex) {
+					// A user the key may not read: the practitioner stays unresolved (or gets the fallback owner).
+				}
 			}
 			Boolean active = ClinikoJson.bool(p, "active");
 			String display = ClinikoJson.text(p, "display_name");

@@ -34,9 +34,18 @@ public final class CsvRow {
 		this.values = values;
 	}
 
+	/** Whether the export has this column at all (header names compare case-insensitively). */
+	public boolean has(String column) {
+		return header.containsKey(key(column));
+	}
+
+	static String key(String column) {
+		return column.trim().toLowerCase(java.util.Locale.ROOT);
+	}
+
 	/** The trimmed text of a column, or null when the column is missing or blank. */
 	public String text(String column) {
-		Integer index = header.get(column);
+		Integer index = header.get(key(column));
 		if (index == null || index >= values.length) {
 			return null;
 		}
@@ -46,7 +55,7 @@ public final class CsvRow {
 
 	/** Like {@link #text} but keeps inner line breaks and spacing as exported. */
 	public String rawText(String column) {
-		Integer index = header.get(column);
+		Integer index = header.get(key(column));
 		if (index == null || index >= values.length || values[index].isBlank()) {
 			return null;
 		}

@@ -43,9 +43,9 @@ public final class PatientDetails {
 			}
 		});
 		Map<Long, String> typeNames = new HashMap<>();
-		each(client, "/referral_source_types?per_page=100", "referral_source_types",
+		each(client, "/referral_source_types?per_page=100&q%5B%5D=archived_at:*", "referral_source_types",
 				t -> typeNames.put(ClinikoJson.id(t, "id"), ClinikoJson.text(t, "name")));
-		each(client, "/referral_sources?per_page=100", "referral_sources", r -> {
+		each(client, "/referral_sources?per_page=100&q%5B%5D=archived_at:*", "referral_sources", r -> {
 			Long patient = ClinikoJson.linkedId(r, "patient");
 			if (patient == null) {
 				return;
@@ -71,7 +71,16 @@ public final class PatientDetails {
 				}
 			}
 		});
-		JsonNode settings = client.get("/settings");
+		JsonNode settings;
+		try {
+			settings = client.get("/settings");
+		}
+		catch (com.clinikobridge.http.ApiUnavailableException ex) {
+			// The key may lack the settings permission: carry on without custom fields.
+			org.slf4j.LoggerFactory.getLogger(PatientDetails.class)
+				.warn("Cliniko /settings unavailable ({}); custom fields are not migrated", ex.getMessage());
+			return d;
+		}
 		for (JsonNode section : settings.path("patient_custom_fields_definition").path("sections")) {
 			String sectionName = ClinikoJson.text(section, "name");
 			boolean sectionArchived = section.path("archived").asBoolean(false);

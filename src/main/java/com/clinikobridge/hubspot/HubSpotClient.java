@@ -254,6 +254,7 @@ public final class HubSpotClient {
 			outcome.written().put(key, new Written(r.path("id").asString(), r.path("new").asBoolean(false),
 					created == null ? null : Instant.parse(created)));
 		}
+		String unattributed = null;
 		for (JsonNode e : result.path("errors")) {
 			String key = firstOf(e.path("context").path("objectWriteTraceId"));
 			if (key == null) {
@@ -265,6 +266,20 @@ public final class HubSpotClient {
 			if (key != null && open.remove(key)) {
 				outcome.refused().put(key, e.path("message").asString("refused by HubSpot"));
 			}
+			else if (key == null) {
+				unattributed = e.path("message").asString("refused by HubSpot");
+			}
+		}
+		if (!open.isEmpty() && unattributed != null) {
+			// An error names no record: send the open ones again one by one, so each answer is its own.
+			if (open.size() == keys.size()) {
+				open.forEach(key -> outcome.refused().put(key, "HubSpot refused the batch: " + error(reply).category()));
+				return;
+			}
+			for (String key : open) {
+				upsertBisecting(objectType, idProperty, List.of(key), inputs, outcome);
+			}
+			return;
 		}
 		if (!open.isEmpty()) {
 			// Written but not named in the answer (a portal that echoes no properties): read them back.
@@ -397,12 +412,31 @@ public final class HubSpotClient {
 				inputs.get(id).forEach(props::put);
 			}
 			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "update"), JSON.writeValueAsString(body));
-			if (!reply.ok() && reply.status() != 207) {
+			if (reply.status() >= 400 && reply.status() < 500 && reply.status() != 429) {
+				if (batch.size() == 1) {
+					refused.put(batch.get(0), error(reply).getMessage());
+					continue;
+				}
+				// One bad record fails the batch: find it by sending each on its own.
+				for (String id : batch) {
+					refused.putAll(update(objectType, Map.of(id, inputs.get(id))));
+				}
+				continue;
+			}
+			if (!reply.ok()) {
 				throw error(reply);
 			}
 			for (JsonNode e : JSON.readTree(reply.body()).path("errors")) {
 				String id = firstOf(e.path("context").path("ids"));
-				refused.put(id != null ? id : batch.get(0), e.path("message").asString("refused by HubSpot"));
+				if (id != null) {
+					refused.put(id, e.path("message").asString("refused by HubSpot"));
+				}
+				else {
+					for (String each : batch) {
+						refused.putAll(update(objectType, Map.of(each, inputs.get(each))));
+					}
+					break;
+				}
 			}
 		}
 		return refused;
@@ -467,6 +501,13 @@ public final class HubSpotClient {
 			}
 			HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatchCreate(fromType, toType),
 					JSON.writeValueAsString(body));
+			if (reply.status() >= 400 && reply.status() < 500) {
+				// e.g. a record deleted in HubSpot since: report, don't block the run.
+				HubSpotException ex = error(reply);
+				associations.subList(from, Math.min(associations.size(), from + 100))
+					.forEach(a -> refused.add(ex.getMessage()));
+				continue;
+			}
 			if (!reply.ok()) {
 				throw error(reply);
 			}

@@ -17,6 +17,14 @@ public class HubSpotException extends RuntimeException {
 		this.category = category;
 	}
 
+	/**
+	 * The error without HubSpot's message, which can quote record values: for the console and
+	 * logs. The full message goes to rejected.csv only.
+	 */
+	public String withoutValues() {
+		return "HubSpot " + status + (category == null ? "" : " " + category);
+	}
+
 	public int status() {
 		return status;
 	}

@@ -84,8 +84,7 @@ public final class SchemaSetup {
 			if (!missing.isEmpty()) {
 				List<String> refused = client.createProperties(type, missing);
 				if (!refused.isEmpty()) {
-					throw new HubSpotException(400, "VALIDATION_ERROR",
-							"HubSpot refused " + type + " properties: " + String.join("; ", refused));
+					throw new PortalSetupException("HubSpot refused " + type + " properties: " + String.join("; ", refused));
 				}
 				created += missing.size();
 			}
@@ -188,7 +187,7 @@ public final class SchemaSetup {
 		if (pipelineId != null) {
 			pipeline = findPipeline(p -> pipelineId.equals(p.path("id").asString(null)));
 			if (pipeline == null) {
-				throw new HubSpotException(404, "OBJECT_NOT_FOUND", "the deal pipeline '" + pipelineId
+				throw new PortalSetupException("the deal pipeline '" + pipelineId
 						+ "' set as objects.invoices.pipeline.id in the mapping file does not exist");
 			}
 		}
@@ -207,9 +206,9 @@ public final class SchemaSetup {
 				}
 			}
 			if (!stageIds.containsKey(STATUS.get(stage.getKey()))) {
-				throw new HubSpotException(400, "VALIDATION_ERROR", "the deal pipeline '"
-						+ pipeline.path("label").asString("") + "' has no stage '" + stage.getValue() + "' for "
-						+ stage.getKey() + " invoices (objects.invoices.stages in the mapping file)");
+				throw new PortalSetupException("the deal pipeline '" + pipeline.path("label").asString("")
+						+ "' has no stage '" + stage.getValue() + "' for " + stage.getKey()
+						+ " invoices (objects.invoices.stages in the mapping file)");
 			}
 		}
 		return new PortalSchema(pipeline.path("id").asString(), stageIds);
@@ -236,9 +235,9 @@ public final class SchemaSetup {
 					return found;
 				}
 			}
-			throw new HubSpotException(ex.status(), ex.category(), "HubSpot refused to create the deal pipeline '"
-					+ label + "' (" + ex.getMessage() + "). To use an existing pipeline instead, set"
-					+ " objects.invoices.pipeline.id and objects.invoices.stages in the mapping file.");
+			throw new PortalSetupException("HubSpot refused to create the deal pipeline '" + label + "' ("
+					+ ex.withoutValues() + "). To use an existing pipeline instead, set"
+					+ " objects.invoices.pipeline.id and objects.invoices.stages in the mapping file.", ex);
 		}
 	}
 

@@ -64,6 +64,8 @@ public class ActiveRun {
 
 	private volatile Sample sample;
 
+	private volatile com.clinikobridge.mapping.EmailClaims emailClaims;
+
 	/** Sample runs: object → Cliniko id → [properties sent, Cliniko values], for the field-level diff. */
 	private final Map<String, Map<String, List<Map<String, String>>>> sent = new LinkedHashMap<>();
 
@@ -79,6 +81,7 @@ public class ActiveRun {
 		this.withoutUniqueId = Set.of();
 		this.sample = null;
 		this.sent.clear();
+		this.emailClaims = null;
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.startedAt = startedAt;
@@ -162,6 +165,14 @@ public class ActiveRun {
 
 	public Set<String> objects() {
 		return objects;
+	}
+
+	/** The run's email claims: the ledger's, or for a dry run an in-memory layer over them. */
+	public synchronized com.clinikobridge.mapping.EmailClaims emailClaims(com.clinikobridge.ledger.Ledger ledger) {
+		if (emailClaims == null) {
+			emailClaims = dryRun ? ledger.dryRunEmailClaims() : ledger.emailClaims();
+		}
+		return emailClaims;
 	}
 
 	/** The sample of a {@code --sample=N} run, or null for a full run. */

@@ -133,14 +133,19 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 					}
 				}
 			});
+			Set<String> unsettled = new HashSet<>();
 			associations.forEach((toType, list) -> {
 				List<String> refused = hubspot.associate(mapping.hubspotType(), toType, list);
 				if (!refused.isEmpty()) {
 					run.associationFailed(refused.size());
 					log.warn("HubSpot refused {} of {} {}→{} associations", refused.size(), list.size(),
 							mapping.hubspotType(), toType);
+					list.forEach(a -> unsettled.add(a.fromId()));
 				}
 			});
+			// Records whose associations did not all land keep no hash, so the next run sends them again.
+			entries.replaceAll(e -> unsettled.contains(e.hubspotId())
+					? new Entry(e.clinikoId(), e.hubspotId(), e.action(), null) : e);
 		}
 		ledger.record(run.runId(), object, entries);
 		ledger.reject(run.runId(), rejected);
@@ -161,7 +166,13 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		List<String> pending = ledger.pendingCreates(object, unmapped);
 		Set<String> adopted = new HashSet<>();
 		if (!pending.isEmpty()) {
-			hubspot.search(mapping.hubspotType(), mapping.idProperty(), pending).forEach((key, id) -> {
+			Map<String, String> found = new HashMap<>(hubspot.search(mapping.hubspotType(), mapping.idProperty(), pending));
+			if (found.size() < pending.size()) {
+				// The search index lags new records by seconds: look once more before creating.
+				sleep(run.settings().searchLag());
+				found.putAll(hubspot.search(mapping.hubspotType(), mapping.idProperty(), pending));
+			}
+			found.forEach((key, id) -> {
 				hubspotIds.put(key, id);
 				adopted.add(key);
 			});
@@ -196,6 +207,16 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		ledger.createsSettled(object, outcome.written().keySet());
 		return outcome;
+	}
+
+	private static void sleep(java.time.Duration wait) {
+		try {
+			Thread.sleep(wait.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
 	}
 
 	private Action action(Written written, boolean mappedBefore) {

@@ -123,7 +123,8 @@ class MigrationJobConfiguration {
 			}
 			else {
 				SchemaSetup setup = new SchemaSetup(run.hubspot());
-				run.withoutUniqueId(setup.ensureProperties(run.mapping().schema(run.patientDetails().customFields())));
+				run.withoutUniqueId(setup.ensureProperties(
+						run.mapping().schema(run.patientDetails().customFields(), run.objects())));
 				if (run.migrates("invoices")) {
 					run.portal(setup.ensureDealPipeline(run.mapping().pipelineLabel(), run.mapping().pipelineId(),
 							run.mapping().stages()));
@@ -168,17 +169,18 @@ class MigrationJobConfiguration {
 			// export is in no particular order, so claim every email for its lowest id first.
 			if (run.source().isCsv() && run.migrates("patients")) {
 				Path file = run.csv().file("Patients").orElseThrow();
+				var claims = run.emailClaims(ledger);
 				ClinikoCsvExports.scan(file, row -> {
-					String email = row.text("Email");
-					Long id = row.id("Patient ID");
-					if (email != null && id != null) {
-						ledger.preclaimEmail(email.toLowerCase(Locale.ROOT), id);
+					ClinikoPatient p = ClinikoCsvExports.PATIENTS.map(row); // rows the step rejects claim nothing
+					if (p.email() != null && !p.email().isBlank()) {
+						claims.preclaim(p.email().trim().toLowerCase(Locale.ROOT), p.id());
 					}
 				});
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).build();
+		// Runs again on restart: a dry run keeps its claims in memory only.
+		return new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
 	}
 
 	private static <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
@@ -321,7 +323,7 @@ class MigrationJobConfiguration {
 	@Bean
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoPatient>, HubSpotRecord> patientProcessor(ActiveRun run, Ledger ledger) {
-		return sampled(run, p -> run.sample().hasPatient(p.id()), new PatientProcessor(run.mappingContext(), ledger));
+		return sampled(run, p -> run.sample().hasPatient(p.id()), new PatientProcessor(run.mappingContext(), run.emailClaims(ledger)));
 	}
 
 	@Bean

@@ -117,7 +117,7 @@ class PlanService {
 				customProps.get(token).name(), customProps.get(token).type() + "/" + customProps.get(token).fieldType(),
 				d.archived())));
 
-		Map<String, List<PropertySpec>> schema = mapping.schema(definitions);
+		Map<String, List<PropertySpec>> schema = mapping.schema(definitions, objects);
 		List<String> changes;
 		if (hubspot != null) {
 			changes = new SchemaSetup(hubspot).difference(schema, mapping.pipelineLabel(), mapping.pipelineId(),

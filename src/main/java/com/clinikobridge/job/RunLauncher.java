@@ -334,8 +334,14 @@ public class RunLauncher {
 
 	private static String rootMessage(Throwable ex) {
 		Throwable t = ex;
-		while (t.getCause() != null && t.getCause() != t) {
+		while (t.getCause() != null && t.getCause() != t && !(t instanceof com.clinikobridge.hubspot.PortalSetupException)) {
 			t = t.getCause();
+		}
+		if (t instanceof com.clinikobridge.hubspot.HubSpotException h) {
+			return h.withoutValues();
+		}
+		if (t instanceof com.clinikobridge.hubspot.PortalSetupException) {
+			return t.getMessage();
 		}
 		return t.getClass().getSimpleName() + ": " + t.getMessage();
 	}

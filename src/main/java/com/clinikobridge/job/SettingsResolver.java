@@ -55,7 +55,8 @@ public class SettingsResolver {
 				Duration.ofMillis(env.integer("HUBSPOT_RATE_WINDOW_MS", 10_000, 1)),
 				env.get("HUBSPOT_FALLBACK_OWNER_EMAIL", null),
 				Path.of(env.get("CLINIKO_BRIDGE_REPORT_DIR", "./reports")), retry,
-				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)));
+				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)),
+				Duration.ofMillis(env.integer("HUBSPOT_SEARCH_LAG_MS", 15_000, 0)));
 	}
 
 	private static void requireUrl(String name, String value) {

@@ -307,30 +307,60 @@ public class Ledger {
 						rs.getString(4), rs.getString(5)), runId);
 	}
 
-	/**
-	 * Claims an email (lower-cased) for a patient and returns the id of the patient that holds
-	 * it: the first claimant keeps it, except that a lower id replaces a higher one that has not
-	 * been written yet in this process's pre-scan ({@link #preclaimEmail}).
-	 */
-	public long claimEmail(String email, long patientId) {
+	/** The patient holding an email, or null. */
+	public Long emailHolder(String email) {
 		List<Long> holder = jdbc.queryForList("SELECT patient_id FROM email_claim WHERE email = ?", Long.class, email);
-		if (!holder.isEmpty()) {
-			return holder.get(0);
-		}
-		jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
-		return patientId;
+		return holder.isEmpty() ? null : holder.get(0);
 	}
 
-	/** Pre-scan of a whole export: gives each email to the lowest patient id seen so far for it. */
-	public void preclaimEmail(String email, long patientId) {
-		int updated = jdbc.update("UPDATE email_claim SET patient_id = ? WHERE email = ? AND patient_id > ?",
-				patientId, email, patientId);
-		if (updated == 0) {
-			List<Long> holder = jdbc.queryForList("SELECT patient_id FROM email_claim WHERE email = ?", Long.class,
-					email);
-			if (holder.isEmpty()) {
-				jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
+	/** Claims kept in the ledger, for real runs. */
+	public com.clinikobridge.mapping.EmailClaims emailClaims() {
+		return new com.clinikobridge.mapping.EmailClaims() {
+			@Override
+			public void preclaim(String email, long patientId) {
+				// A holder already written to HubSpot keeps the email: moving it would make a 409.
+				int updated = jdbc.update("UPDATE email_claim SET patient_id = ? WHERE email = ? AND patient_id > ?"
+						+ " AND NOT EXISTS (SELECT 1 FROM id_map WHERE object_type = 'patients'"
+						+ " AND id_map.cliniko_id = CAST(email_claim.patient_id AS VARCHAR(40)))", patientId, email,
+						patientId);
+				if (updated == 0 && emailHolder(email) == null) {
+					jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
+				}
 			}
-		}
+
+			@Override
+			public long claim(String email, long patientId) {
+				Long holder = emailHolder(email);
+				if (holder != null) {
+					return holder;
+				}
+				jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
+				return patientId;
+			}
+		};
+	}
+
+	/** Claims for dry runs: read from the ledger, kept in memory, never written. */
+	public com.clinikobridge.mapping.EmailClaims dryRunEmailClaims() {
+		Map<String, Long> mine = new java.util.concurrent.ConcurrentHashMap<>();
+		return new com.clinikobridge.mapping.EmailClaims() {
+			@Override
+			public void preclaim(String email, long patientId) {
+				Long held = mine.containsKey(email) ? mine.get(email) : emailHolder(email);
+				if (held == null || held > patientId) {
+					mine.put(email, patientId);
+				}
+			}
+
+			@Override
+			public long claim(String email, long patientId) {
+				Long held = mine.containsKey(email) ? mine.get(email) : emailHolder(email);
+				if (held != null) {
+					return held;
+				}
+				mine.put(email, patientId);
+				return patientId;
+			}
+		};
 	}
 }

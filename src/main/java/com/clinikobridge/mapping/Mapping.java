@@ -45,8 +45,17 @@ public record Mapping(String source, Map<String, Map<String, String>> properties
 	 * custom field.
 	 */
 	public Map<String, List<PropertySpec>> schema(Map<String, CustomFieldDefinition> customFields) {
+		return schema(customFields, null);
+	}
+
+	/** Like {@link #schema(Map)}, for the given objects only (all when null). */
+	public Map<String, List<PropertySpec>> schema(Map<String, CustomFieldDefinition> customFields,
+			java.util.Set<String> objects) {
 		Map<String, List<PropertySpec>> byType = new LinkedHashMap<>();
 		for (ObjectMapping object : ObjectMapping.ORDER) {
+			if (objects != null && !objects.contains(object.clinikoName())) {
+				continue;
+			}
 			List<PropertySpec> specs = new ArrayList<>();
 			specs.add(PropertySpec.uniqueId(object.idProperty(), "Cliniko " + object.clinikoName() + " ID"));
 			for (FieldDef field : object.fields()) {

@@ -11,7 +11,6 @@ import com.clinikobridge.cliniko.SourceItem;
 import com.clinikobridge.hubspot.HubSpotRecord;
 import com.clinikobridge.hubspot.HubSpotRecord.AssociationIntent;
 import com.clinikobridge.hubspot.PropertySpec;
-import com.clinikobridge.ledger.Ledger;
 
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -32,11 +31,11 @@ public final class PatientProcessor implements ItemProcessor<SourceItem<ClinikoP
 
 	private final MappingContext context;
 
-	private final Ledger ledger;
+	private final EmailClaims claims;
 
-	public PatientProcessor(MappingContext context, Ledger ledger) {
+	public PatientProcessor(MappingContext context, EmailClaims claims) {
 		this.context = context;
-		this.ledger = ledger;
+		this.claims = claims;
 	}
 
 	@Override
@@ -80,7 +79,7 @@ public final class PatientProcessor implements ItemProcessor<SourceItem<ClinikoP
 			.put("created_at", p.createdAt());
 		if (p.email() != null && !p.email().isBlank()) {
 			String email = p.email().trim();
-			long holder = ledger.claimEmail(email.toLowerCase(Locale.ROOT), p.id());
+			long holder = claims.claim(email.toLowerCase(Locale.ROOT), p.id());
 			props.put(holder == p.id() ? "email" : "shared_email", email);
 		}
 		for (ClinikoPatient.CustomFieldAnswer answer : p.customFields()) {

@@ -69,6 +69,7 @@ public final class ClinicScenario implements AutoCloseable {
 		settings.put("CLINIKO_RATE_LIMIT", "0");
 		settings.put("HUBSPOT_RATE_LIMIT", "0");
 		settings.put("CLINIKO_BRIDGE_BACKOFF_MS", "5");
+		settings.put("HUBSPOT_SEARCH_LAG_MS", "100");
 		settings.put("CLINIKO_BRIDGE_MAX_BACKOFF_MS", "50");
 	}
 

@@ -66,6 +66,8 @@ public class ActiveRun {
 
 	private volatile com.clinikobridge.mapping.EmailClaims emailClaims;
 
+	private volatile Map<String, Long> totals = Map.of();
+
 	/** Sample runs: object → Cliniko id → [properties sent, Cliniko values], for the field-level diff. */
 	private final Map<String, Map<String, List<Map<String, String>>>> sent = new LinkedHashMap<>();
 
@@ -82,6 +84,7 @@ public class ActiveRun {
 		this.sample = null;
 		this.sent.clear();
 		this.emailClaims = null;
+		this.totals = Map.of();
 		this.runId = runId;
 		this.dryRun = dryRun;
 		this.startedAt = startedAt;
@@ -173,6 +176,15 @@ public class ActiveRun {
 			emailClaims = dryRun ? ledger.dryRunEmailClaims() : ledger.emailClaims();
 		}
 		return emailClaims;
+	}
+
+	/** How many records the source holds for an object, or -1 when unknown (for progress). */
+	public long total(String object) {
+		return totals.getOrDefault(object, -1L);
+	}
+
+	void totals(Map<String, Long> totals) {
+		this.totals = Map.copyOf(totals);
 	}
 
 	/** The sample of a {@code --sample=N} run, or null for a full run. */

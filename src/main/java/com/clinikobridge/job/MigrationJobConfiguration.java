@@ -104,6 +104,11 @@ class MigrationJobConfiguration {
 	@Bean
 	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
+			if (run.sample() == null) {
+				java.util.Map<String, Long> totals = new java.util.HashMap<>();
+				Inventory.count(run.source(), run.cliniko(), run.objects()).forEach(r -> totals.put(r.object(), r.total()));
+				run.totals(totals);
+			}
 			if (!run.source().isCsv()) {
 				run.directory(ClinikoDirectory.load(run.cliniko()));
 				if (run.migrates("patients")) {
@@ -185,66 +190,66 @@ class MigrationJobConfiguration {
 
 	private static <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<SourceItem<I>> reader, ItemProcessor<SourceItem<I>, HubSpotRecord> processor,
-			HubSpotLoadWriter writer) {
+			HubSpotLoadWriter writer, ActiveRun run) {
 		return new StepBuilder(name, jobRepository).<SourceItem<I>, HubSpotRecord>chunk(CHUNK_SIZE)
 			.transactionManager(tm)
 			.reader(reader)
 			.processor(processor)
 			.writer(writer)
-			.listener(new ProgressListener())
+			.listener(new ProgressListener(run, name))
 			.build();
 	}
 
 	@Bean
-	Step contactsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step contactsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoContact>> contactReader,
 			ItemProcessor<SourceItem<ClinikoContact>, HubSpotRecord> companyProcessor, HubSpotLoadWriter writer) {
-		return objectStep("contacts", jobRepository, tm, contactReader, companyProcessor, writer);
+		return objectStep("contacts", jobRepository, tm, contactReader, companyProcessor, writer, run);
 	}
 
 	@Bean
-	Step productsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step productsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoCatalogItem>> productReader,
 			ItemProcessor<SourceItem<ClinikoCatalogItem>, HubSpotRecord> productProcessor, HubSpotLoadWriter writer) {
-		return objectStep("products", jobRepository, tm, productReader, productProcessor, writer);
+		return objectStep("products", jobRepository, tm, productReader, productProcessor, writer, run);
 	}
 
 	@Bean
-	Step patientsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step patientsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoPatient>> patientReader,
 			ItemProcessor<SourceItem<ClinikoPatient>, HubSpotRecord> patientProcessor, HubSpotLoadWriter writer) {
-		return objectStep("patients", jobRepository, tm, patientReader, patientProcessor, writer);
+		return objectStep("patients", jobRepository, tm, patientReader, patientProcessor, writer, run);
 	}
 
 	@Bean
-	Step appointmentsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step appointmentsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoAppointment>> appointmentReader,
 			ItemProcessor<SourceItem<ClinikoAppointment>, HubSpotRecord> appointmentProcessor,
 			HubSpotLoadWriter writer) {
-		return objectStep("appointments", jobRepository, tm, appointmentReader, appointmentProcessor, writer);
+		return objectStep("appointments", jobRepository, tm, appointmentReader, appointmentProcessor, writer, run);
 	}
 
 	@Bean
-	Step treatmentNotesStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step treatmentNotesStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoTreatmentNote>> treatmentNoteReader,
 			ItemProcessor<SourceItem<ClinikoTreatmentNote>, HubSpotRecord> treatmentNoteProcessor,
 			HubSpotLoadWriter writer) {
-		return objectStep("treatment_notes", jobRepository, tm, treatmentNoteReader, treatmentNoteProcessor, writer);
+		return objectStep("treatment_notes", jobRepository, tm, treatmentNoteReader, treatmentNoteProcessor, writer, run);
 	}
 
 	@Bean
-	Step invoicesStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step invoicesStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoInvoice>> invoiceReader,
 			ItemProcessor<SourceItem<ClinikoInvoice>, HubSpotRecord> invoiceProcessor, HubSpotLoadWriter writer) {
-		return objectStep("invoices", jobRepository, tm, invoiceReader, invoiceProcessor, writer);
+		return objectStep("invoices", jobRepository, tm, invoiceReader, invoiceProcessor, writer, run);
 	}
 
 	@Bean
-	Step invoiceItemsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+	Step invoiceItemsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoInvoiceItem>> invoiceItemReader,
 			ItemProcessor<SourceItem<ClinikoInvoiceItem>, HubSpotRecord> invoiceItemProcessor,
 			HubSpotLoadWriter writer) {
-		return objectStep("invoice_items", jobRepository, tm, invoiceItemReader, invoiceItemProcessor, writer);
+		return objectStep("invoice_items", jobRepository, tm, invoiceItemReader, invoiceItemProcessor, writer, run);
 	}
 
 	@Bean

@@ -104,6 +104,17 @@ public class RunLauncher {
 		boolean effectiveDryRun = request.dryRun() || !settings.hasHubSpotToken();
 		ClinikoClient cliniko = clinikoClient(settings, source);
 		HubSpotClient hubspot = hubspotClient(settings);
+		if (hubspot != null) {
+			// A property the mapping names must exist, or every record would be refused one by one.
+			Map<String, Set<String>> portal = new java.util.HashMap<>();
+			try {
+				mapping.checkAgainstPortal(type -> portal.computeIfAbsent(type, t -> hubspot.properties(t).keySet()),
+						objects);
+			}
+			catch (MappingException ex) {
+				throw new ConfigurationException(ex.getMessage());
+			}
+		}
 		if (!effectiveDryRun && request.sample() == null && !request.noApproval()) {
 			String fingerprint = planService.fingerprint(source, objects, request.mappingFile(), cliniko);
 			if (!runs.approved(fingerprint)) {

@@ -21,7 +21,38 @@ import com.clinikobridge.hubspot.PropertySpec;
  */
 public record Mapping(String source, Map<String, Map<String, String>> properties, Map<String, String> outcomes,
 		String pipelineLabel, String pipelineId, Map<String, String> stages, boolean preferredFirstName,
-		String fallbackOwnerEmail, boolean includeDraftNotes) {
+		String fallbackOwnerEmail, boolean includeDraftNotes, Map<String, Integer> lines) {
+
+	/**
+	 * Checks that every property the mapping writes that is not one of ours ({@code cliniko_*},
+	 * created by the schema step) exists in the portal.
+	 * @param portalProperties HubSpot object type → names of its properties
+	 * @throws MappingException naming the file, the line and the property
+	 */
+	public void checkAgainstPortal(java.util.function.Function<String, java.util.Set<String>> portalProperties,
+			java.util.Set<String> objects) {
+		for (ObjectMapping object : ObjectMapping.ORDER) {
+			if (!objects.contains(object.clinikoName())) {
+				continue;
+			}
+			java.util.Set<String> existing = null;
+			for (FieldDef field : object.fields()) {
+				String property = property(object, field.key());
+				if (property == null || property.startsWith("cliniko_")) {
+					continue;
+				}
+				if (existing == null) {
+					existing = portalProperties.apply(object.hubspotType());
+				}
+				if (!existing.contains(property)) {
+					throw new MappingException(source, lines.getOrDefault(object.clinikoName() + "." + field.key(), 0),
+							"HubSpot " + object.hubspotType() + " have no property '" + property + "' (for "
+									+ object.clinikoName() + "." + field.key()
+									+ "); expected an existing property, or a cliniko_ name for the bridge to create");
+				}
+			}
+		}
+	}
 
 	/** Invoice status code → stage key in {@link #stages}. */
 	public static String stageKey(int status) {

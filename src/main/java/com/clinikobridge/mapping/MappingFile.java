@@ -90,6 +90,7 @@ public final class MappingFile {
 		String[] pipeline = { "Cliniko invoices", null };
 		boolean[] flags = { false, true };
 		String[] fallback = { null };
+		Map<String, Integer> lines = new LinkedHashMap<>();
 
 		if (root != null) {
 			for (NodeTuple top : entries(root, "the mapping file")) {
@@ -118,18 +119,19 @@ public final class MappingFile {
 							ObjectMapping object = ObjectMapping.byName(name)
 								.orElseThrow(() -> error(o.getKeyNode(), "unknown object '" + name + "'; expected one of "
 										+ ObjectMapping.ORDER.stream().map(ObjectMapping::clinikoName).collect(Collectors.joining(", "))));
-							readObject(object, o.getValueNode(), properties.get(name), outcomes, stages, pipeline);
+							readObject(object, o.getValueNode(), properties.get(name), outcomes, stages, pipeline, lines);
 						}
 					}
 					default -> throw error(top.getKeyNode(), "unknown key '" + key + "'; expected version, options or objects");
 				}
 			}
 		}
-		return new Mapping(file, properties, outcomes, pipeline[0], pipeline[1], stages, flags[0], fallback[0], flags[1]);
+		return new Mapping(file, properties, outcomes, pipeline[0], pipeline[1], stages, flags[0], fallback[0], flags[1],
+				lines);
 	}
 
 	private void readObject(ObjectMapping object, Node node, Map<String, String> fields, Map<String, String> outcomes,
-			Map<String, String> stages, String[] pipeline) {
+			Map<String, String> stages, String[] pipeline, Map<String, Integer> lines) {
 		for (NodeTuple section : entries(node, object.clinikoName())) {
 			String key = key(section);
 			Node value = section.getValueNode();
@@ -149,6 +151,7 @@ public final class MappingFile {
 						throw error(f.getValueNode(), property + " is the unique ID property of " + object.clinikoName());
 					}
 					fields.put(field, property);
+					lines.put(object.clinikoName() + "." + field, f.getValueNode().getStartMark().getLine() + 1);
 				}
 			}
 			else if (key.equals("outcomes") && object == ObjectMapping.APPOINTMENTS) {

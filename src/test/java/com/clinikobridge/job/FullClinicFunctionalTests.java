@@ -243,10 +243,18 @@ class FullClinicFunctionalTests extends PostgresTestBase {
 
 			// and a mistake in the file stops the run before anything happens
 			int requests = s.hubspot.requestCount();
+			int upserts = s.hubspot.kindCount("upsert");
 			Files.writeString(mapping, "objects:\n  patients:\n    properties:\n      ocupation: jobtitle\n");
 			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--mapping=" + mapping)).isEqualTo(2);
 			assertThat(s.err).contains("mapping.yml line 4").contains("unknown field 'ocupation'");
 			assertThat(s.hubspot.requestCount()).isEqualTo(requests);
+
+			// and so does a property the portal does not have
+			Files.writeString(mapping, "objects:\n  patients:\n    properties:\n\n      occupation: jobtitel\n");
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--mapping=" + mapping))
+				.isEqualTo(2);
+			assertThat(s.err).contains("mapping.yml line 5").contains("no property 'jobtitel'");
+			assertThat(s.hubspot.kindCount("upsert")).isEqualTo(upserts);
 		}
 	}
 

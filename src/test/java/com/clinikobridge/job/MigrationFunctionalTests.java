@@ -110,7 +110,7 @@ class MigrationFunctionalTests extends PostgresTestBase {
 		try (ClinicScenario s = new ClinicScenario(11, 250, work)) {
 			// given HubSpot goes down for good part-way through the load
 			s.settings.put("CLINIKO_BRIDGE_MAX_ATTEMPTS", "3");
-			s.hubspot.failAllAfter(40, 503);
+			s.hubspot.failAllAfterUpserts(4, 503);
 
 			// when
 			int failed = s.run(commands, "migrate", "--no-approval", "--source=api");

@@ -257,9 +257,24 @@ public final class HubSpotEmulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Hard outage that starts after {@code upserts} batch upserts have been answered: every later
+     * request (of any kind) answers {@code status}. Unlike failAllAfter, it does not depend on how
+     * many set-up requests a run makes first.
+     */
+    public HubSpotEmulator failAllAfterUpserts(int upserts, int status) {
+        synchronized (state) {
+            outageAfterUpserts = upserts;
+            upsertsSeen = 0;
+            outageStatus = status;
+        }
+        return this;
+    }
+
     /** Removes every fault injection (failEveryNth, dropResponseEveryNth, failAllAfter). */
     public HubSpotEmulator clearFaults() {
         synchronized (state) {
+            outageAfterUpserts = -1;
             failEveryN = 0;
             dropEveryN = 0;
             outageAfter = -1;
@@ -527,9 +542,18 @@ public final class HubSpotEmulator implements AutoCloseable {
         return resp;
     }
 
+    private int outageAfterUpserts = -1;
+    private int upsertsSeen;
+
     private Resp decide(Req req, String authorization, String kind) {
         if (outageAfter >= 0 && ++outageSeq > outageAfter) {
             return fault(outageStatus);
+        }
+        if (outageAfterUpserts >= 0 && upsertsSeen >= outageAfterUpserts) {
+            return fault(outageStatus);
+        }
+        if ("upsert".equals(kind)) {
+            upsertsSeen++;
         }
         if (failEveryN > 0 && ++failSeq % failEveryN == 0) {
             return fault(failStatus);

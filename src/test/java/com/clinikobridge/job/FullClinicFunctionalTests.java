@@ -9,18 +9,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.clinikobridge.cli.BridgeCommands;
 import com.clinikobridge.emulator.cliniko.Clinic;
 import com.clinikobridge.emulator.cliniko.ClinicGenerator;
 import com.clinikobridge.emulator.hubspot.HubSpotEmulator.RecordSnapshot;
 import com.clinikobridge.support.ClinicScenario;
-import com.clinikobridge.support.PostgresTestBase;
+import com.clinikobridge.support.FunctionalTestBase;
 import tools.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static com.clinikobridge.job.MigrationFunctionalTests.byProperty;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,18 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * emulator; plus the schema command, --objects, the mapping file and a portal without room
  * for another pipeline.
  */
-class FullClinicFunctionalTests extends PostgresTestBase {
-
-	@Autowired
-	BridgeCommands commands;
-
-	@TempDir
-	Path work;
-
-	@BeforeEach
-	void cleanLedger() {
-		emptyLedger();
-	}
+class FullClinicFunctionalTests extends FunctionalTestBase {
 
 	@Test
 	void everyObjectAndAssociationMigratesFromTheApi() {

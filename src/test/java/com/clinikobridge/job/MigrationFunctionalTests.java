@@ -11,20 +11,16 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.clinikobridge.cli.BridgeCommands;
 import com.clinikobridge.emulator.cliniko.Clinic;
 import com.clinikobridge.emulator.cliniko.Clinic.IndividualAppointment;
 import com.clinikobridge.emulator.cliniko.Clinic.Invoice;
 import com.clinikobridge.emulator.cliniko.Clinic.Patient;
 import com.clinikobridge.emulator.hubspot.HubSpotEmulator.RecordSnapshot;
 import com.clinikobridge.support.ClinicScenario;
-import com.clinikobridge.support.PostgresTestBase;
+import com.clinikobridge.support.FunctionalTestBase;
 import tools.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,18 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * emulators on loopback and real PostgreSQL: exact counts and contents, throttling and faults,
  * failure and restart, rejected rows, dry runs.
  */
-class MigrationFunctionalTests extends PostgresTestBase {
-
-	@Autowired
-	BridgeCommands commands;
-
-	@TempDir
-	Path work;
-
-	@BeforeEach
-	void cleanLedger() {
-		emptyLedger();
-	}
+class MigrationFunctionalTests extends FunctionalTestBase {
 
 	@Test
 	void csvExportFolderMigratesWithExactCountsAndValues() {

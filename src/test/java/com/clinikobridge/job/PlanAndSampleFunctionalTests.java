@@ -6,38 +6,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.clinikobridge.cli.BridgeCommands;
 import com.clinikobridge.emulator.cliniko.Clinic;
 import com.clinikobridge.support.ClinicScenario;
-import com.clinikobridge.support.PostgresTestBase;
+import com.clinikobridge.support.FunctionalTestBase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The plan, its approval gate, sample migrations with their field-level diff, and run reports. */
-class PlanAndSampleFunctionalTests extends PostgresTestBase {
+class PlanAndSampleFunctionalTests extends FunctionalTestBase {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	@Autowired
-	BridgeCommands commands;
-
-	@TempDir
-	Path work;
-
-	@BeforeEach
-	void cleanLedger() {
-		emptyLedger();
-		jdbc.execute("TRUNCATE plan_approval, run_sample, merge_redirect, pending_create");
-	}
 
 	private JsonNode plan(ClinicScenario s) {
 		String runId = s.out.replaceAll("(?s).*Plan (\\d{8}-\\d{4}-[0-9a-f]{4}).*", "$1");

@@ -39,6 +39,9 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 
 	static final int MAX_RECORD_LINES = 200;
 
+	/** The "column" of a rejection about the row's framing rather than one value. */
+	static final String WHOLE_ROW = "(row)";
+
 	private final String name;
 
 	private final Path file;
@@ -130,7 +133,7 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 			String ref = file.getFileName() + " line " + firstLine;
 			if (!balanced(record)) {
 				rewind(taken);
-				return SourceItem.rejected(ref, null, null, "broken quoting: a quoted field is never closed");
+				return SourceItem.rejected(ref, null, WHOLE_ROW, "broken quoting: a quoted field is never closed");
 			}
 			String[] values;
 			try {
@@ -138,15 +141,15 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 			}
 			catch (IOException ex) {
 				rewind(taken);
-				return SourceItem.rejected(ref, null, null, "broken quoting: " + ex.getMessage());
+				return SourceItem.rejected(ref, null, WHOLE_ROW, "broken quoting: " + ex.getMessage());
 			}
 			if (values.length != columns) {
 				if (!taken.isEmpty()) {
 					// More likely a stray quote on the first line than a real multi-line field.
 					rewind(taken);
-					return SourceItem.rejected(ref, null, null, "broken quoting: a quoted field is never closed");
+					return SourceItem.rejected(ref, null, WHOLE_ROW, "broken quoting: a quoted field is never closed");
 				}
-				return SourceItem.rejected(ref, lenientId(new CsvRow(header, values)), null,
+				return SourceItem.rejected(ref, lenientId(new CsvRow(header, values)), WHOLE_ROW,
 						"wrong column count: expected " + columns + ", found " + values.length);
 			}
 			CsvRow row = new CsvRow(header, values);

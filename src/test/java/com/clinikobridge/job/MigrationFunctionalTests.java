@@ -172,7 +172,7 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 			String rejected = s.report(runId, "rejected.csv");
 			assertThat(rejected)
 				.contains("line " + (lines + 1) + ",1700000000000099001,Date of Birth,\"unparseable date")
-				.contains("line " + (lines + 2) + ",1700000000000099002,,\"wrong column count: expected " + columns)
+				.contains("line " + (lines + 2) + ",1700000000000099002,(row),\"wrong column count: expected " + columns)
 				.contains("line " + (lines + 3) + ",,Patient ID,\"id in scientific notation");
 		}
 	}

@@ -93,10 +93,25 @@ public final class ClinikoClient {
 				case 403 -> " (check the key's permissions and CLINIKO_USER_AGENT)";
 				default -> "";
 			};
-			throw new ApiUnavailableException("Cliniko answered " + reply.status() + " to GET "
+			throw new ClinikoRefusedException(reply.status(), "Cliniko answered " + reply.status() + " to GET "
 					+ pathOrUrl.replaceFirst("^https?://[^/]+", "").replaceFirst("\\?.*$", "") + hint);
 		}
 		return JSON.readTree(reply.body());
+	}
+
+	/** Cliniko refused a request (4xx after retries of what is retryable); the status is kept. */
+	public static class ClinikoRefusedException extends ApiUnavailableException {
+
+		private final int status;
+
+		ClinikoRefusedException(int status, String message) {
+			super(message);
+			this.status = status;
+		}
+
+		public int status() {
+			return status;
+		}
 	}
 
 	public ApiStats stats() {

@@ -85,7 +85,18 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	}
 
 	private void load(String page) {
-		JsonNode body = client.get(page);
+		JsonNode body;
+		try {
+			body = client.get(page);
+		}
+		catch (ClinikoClient.ClinikoRefusedException ex) {
+			// An API that does not know sort=id: read in its default order (created_at) instead.
+			if (ex.status() != 400 || !page.contains("&sort=id")) {
+				throw ex;
+			}
+			page = page.replace("&sort=id", "");
+			body = client.get(page);
+		}
 		List<JsonNode> list = new ArrayList<>();
 		body.path(arrayKey).forEach(list::add);
 		currentPage = page;

@@ -161,8 +161,29 @@ public final class HubSpotClient {
 		List<String> refused = new ArrayList<>();
 		for (int from = 0; from < definitions.size(); from += 100) {
 			ObjectNode body = JSON.createObjectNode();
-			body.putArray("inputs").addAll(definitions.subList(from, Math.min(definitions.size(), from + 100)));
-			JsonNode result = call(HttpMethod.POST, paths.propertiesBatchCreate(objectType), body);
+			List<ObjectNode> batch = definitions.subList(from, Math.min(definitions.size(), from + 100));
+			body.putArray("inputs").addAll(batch);
+			JsonNode result;
+			try {
+				result = call(HttpMethod.POST, paths.propertiesBatchCreate(objectType), body);
+			}
+			catch (HubSpotException ex) {
+				if (ex.status() != 404 && ex.status() != 405) {
+					throw ex;
+				}
+				// A portal (or proxy) without the batch endpoint: one property at a time.
+				for (ObjectNode definition : batch) {
+					try {
+						call(HttpMethod.POST, paths.properties(objectType), definition);
+					}
+					catch (HubSpotException one) {
+						if (one.status() != 409) {
+							refused.add(one.getMessage());
+						}
+					}
+				}
+				continue;
+			}
 			for (JsonNode e : result.path("errors")) {
 				if (!"CONFLICT".equals(e.path("category").asString(null))) {
 					refused.add(e.path("message").asString("property refused"));

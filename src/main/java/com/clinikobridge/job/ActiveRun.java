@@ -75,6 +75,8 @@ public class ActiveRun {
 
 	private final AtomicLong associationFailures = new AtomicLong();
 
+	private final AtomicLong sharedEmails = new AtomicLong();
+
 	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
 			Mapping mapping, Set<String> objects, ClinikoClient cliniko, HubSpotClient hubspot) {
 		this.mapping = mapping;
@@ -97,6 +99,7 @@ public class ActiveRun {
 		this.portal = PortalSchema.placeholder();
 		this.preview.clear();
 		this.associationFailures.set(0);
+		this.sharedEmails.set(0);
 	}
 
 	public String runId() {
@@ -235,6 +238,15 @@ public class ActiveRun {
 
 	void associationFailed(long count) {
 		associationFailures.addAndGet(count);
+	}
+
+	void sharedEmail() {
+		sharedEmails.incrementAndGet();
+	}
+
+	/** Patients this process sent with their email in the shared-email property instead of email. */
+	public long sharedEmails() {
+		return sharedEmails.get();
 	}
 
 	public long associationFailures() {

@@ -103,6 +103,10 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			}
 		}
 
+		String sharedEmail = run.mapping().property(ObjectMapping.PATIENTS, "shared_email");
+		if (mapping == ObjectMapping.PATIENTS && sharedEmail != null) {
+			toSend.values().stream().filter(p -> p.containsKey(sharedEmail)).forEach(p -> run.sharedEmail());
+		}
 		if (run.dryRun()) {
 			for (String key : toSend.keySet()) {
 				entries.add(new Entry(key, null, before.containsKey(key) ? Action.WOULD_UPDATE : Action.WOULD_CREATE,

@@ -317,6 +317,12 @@ public class RunLauncher {
 				.ifPresent(ex -> notes.add("Stopped by: " + rootMessage(ex)));
 			notes.add("Resume with: restart " + runId);
 		}
+		notes.addAll(passedOver(runId, run.sample() != null));
+		long shared = run.sharedEmails();
+		if (shared > 0) {
+			notes.add(shared + " patient(s) share an email with a patient of a lower id: their email is in"
+					+ " cliniko_shared_email (HubSpot contact emails are unique)");
+		}
 		if (summary.rejected() > 0) {
 			notes.add(summary.rejected() + " record(s) rejected, with reasons in rejected.csv");
 		}
@@ -341,6 +347,38 @@ public class RunLauncher {
 		out.print(text);
 		log.info("Run {} {} (exit code {})", runId, status, exitCode);
 		return new Outcome(runId, summary, exitCode);
+	}
+
+	/**
+	 * What the run read but, by design, did not migrate: CSV rows that are not individual
+	 * appointments, and records the processors filtered (draft notes when the mapping leaves them
+	 * out). Sample runs filter everything outside the sample, which is not worth a note.
+	 */
+	private List<String> passedOver(String runId, boolean sample) {
+		List<String> notes = new ArrayList<>();
+		Run stored = runs.find(runId).orElseThrow();
+		if (stored.jobExecutionId() == null) {
+			return notes;
+		}
+		JobExecution last = jobRepository.getJobExecution(stored.jobExecutionId());
+		Map<String, Long> byStep = new LinkedHashMap<>();
+		for (JobExecution execution : jobRepository.getJobExecutions(last.getJobInstance())) {
+			for (var step : execution.getStepExecutions()) {
+				long over = step.getExecutionContext().getLong("appointments.csv.passedOver", 0L);
+				if (over > 0) {
+					byStep.merge("csv-appointments", over, Math::max);
+				}
+				if (!sample && step.getFilterCount() > 0) {
+					byStep.merge(step.getStepName(), step.getFilterCount(), Long::sum);
+				}
+			}
+		}
+		byStep.forEach((step, count) -> notes.add(step.equals("csv-appointments")
+				? count + " row(s) of the Appointments export are unavailable blocks or group appointments:"
+						+ " passed over, as individual appointments are what migrates"
+				: count + " " + step + " record(s) left out by the mapping (e.g. draft notes with"
+						+ " include_draft_notes: false)"));
+		return notes;
 	}
 
 	private static String rootMessage(Throwable ex) {

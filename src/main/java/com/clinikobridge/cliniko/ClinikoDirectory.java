@@ -76,7 +76,19 @@ public final class ClinikoDirectory {
 	private static void eachRecord(ClinikoClient client, String firstPage, String key, Consumer<JsonNode> consumer) {
 		String next = firstPage;
 		while (next != null) {
-			JsonNode page = client.get(next);
+			JsonNode page;
+			try {
+				page = client.get(next);
+			}
+			catch (ClinikoClient.ClinikoRefusedException ex) {
+				if (next.equals(firstPage) && (ex.status() == 404 || ex.status() == 403)) {
+					// Names only: meetings get plainer titles, practitioners may stay unresolved.
+					org.slf4j.LoggerFactory.getLogger(ClinikoDirectory.class)
+						.warn("Cliniko has no {} list for this key ({}); carrying on without it", key, ex.status());
+					return;
+				}
+				throw ex;
+			}
 			page.path(key).forEach(consumer);
 			next = ClinikoJson.text(page.path("links"), "next");
 		}

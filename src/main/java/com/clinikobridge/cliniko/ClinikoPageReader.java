@@ -38,6 +38,10 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 
 	private boolean started;
 
+	private boolean unavailable;
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClinikoPageReader.class);
+
 	/**
 	 * @param firstPage path and query of the first page, e.g. {@code /patients?per_page=100&sort=id}
 	 * @param arrayKey the envelope's array name, e.g. {@code patients}
@@ -90,12 +94,24 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 			body = client.get(page);
 		}
 		catch (ClinikoClient.ClinikoRefusedException ex) {
-			// An API that does not know sort=id: read in its default order (created_at) instead.
-			if (ex.status() != 400 || !page.contains("&sort=id")) {
+			if (ex.status() == 400 && page.contains("&sort=id")) {
+				// An API that does not know sort=id: read in its default order (created_at) instead.
+				page = page.replace("&sort=id", "");
+				body = client.get(page);
+			}
+			else if ((ex.status() == 404 || ex.status() == 403) && page.equals(firstPage)) {
+				// The account (or its key's permissions) has no such list: nothing to read, and say so.
+				log.warn("Cliniko has no {} list for this key ({}); nothing read", arrayKey, ex.status());
+				unavailable = true;
+				currentPage = null;
+				records = List.of();
+				index = 0;
+				nextPage = null;
+				return;
+			}
+			else {
 				throw ex;
 			}
-			page = page.replace("&sort=id", "");
-			body = client.get(page);
 		}
 		List<JsonNode> list = new ArrayList<>();
 		body.path(arrayKey).forEach(list::add);
@@ -103,6 +119,11 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 		records = list;
 		index = 0;
 		nextPage = ClinikoJson.text(body.path("links"), "next");
+	}
+
+	/** True when the list answered 404 or 403 on its first page (and nothing was read). */
+	public boolean unavailable() {
+		return unavailable;
 	}
 
 	@Override

@@ -104,7 +104,20 @@ public final class PatientDetails {
 	private static void each(ClinikoClient client, String firstPage, String key, Consumer<JsonNode> consumer) {
 		String next = firstPage;
 		while (next != null) {
-			JsonNode page = client.get(next);
+			JsonNode page;
+			try {
+				page = client.get(next);
+			}
+			catch (ClinikoClient.ClinikoRefusedException ex) {
+				if (next.equals(firstPage) && (ex.status() == 404 || ex.status() == 403)) {
+					// Optional detail: carry on without it.
+					org.slf4j.LoggerFactory.getLogger(PatientDetails.class)
+						.warn("Cliniko has no {} list for this key ({}); patients are migrated without it", key,
+								ex.status());
+					return;
+				}
+				throw ex;
+			}
 			page.path(key).forEach(consumer);
 			next = ClinikoJson.text(page.path("links"), "next");
 		}

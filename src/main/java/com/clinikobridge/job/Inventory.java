@@ -67,9 +67,17 @@ final class Inventory {
 	}
 
 	private static long total(ClinikoClient c, String pathAndQuery) {
-		return c.get(pathAndQuery + (pathAndQuery.endsWith("?") ? "" : "&") + "per_page=1")
-			.path("total_entries")
-			.asLong();
+		try {
+			return c.get(pathAndQuery + (pathAndQuery.endsWith("?") ? "" : "&") + "per_page=1")
+				.path("total_entries")
+				.asLong();
+		}
+		catch (ClinikoClient.ClinikoRefusedException ex) {
+			if (ex.status() == 404 || ex.status() == 403) {
+				return 0; // the account has no such list for this key
+			}
+			throw ex;
+		}
 	}
 
 	private static InventoryRow csv(SourceSpec source, ObjectMapping m) {

@@ -105,9 +105,16 @@ class MigrationJobConfiguration {
 	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
 			if (run.sample() == null) {
-				java.util.Map<String, Long> totals = new java.util.HashMap<>();
-				Inventory.count(run.source(), run.cliniko(), run.objects()).forEach(r -> totals.put(r.object(), r.total()));
-				run.totals(totals);
+				// Only for progress: a source that cannot count just shows no ETA.
+				try {
+					java.util.Map<String, Long> totals = new java.util.HashMap<>();
+					Inventory.count(run.source(), run.cliniko(), run.objects())
+						.forEach(r -> totals.put(r.object(), r.total()));
+					run.totals(totals);
+				}
+				catch (RuntimeException ex) {
+					log.warn("Could not count the source for progress: {}", ex.getClass().getSimpleName());
+				}
 			}
 			if (!run.source().isCsv()) {
 				run.directory(ClinikoDirectory.load(run.cliniko()));

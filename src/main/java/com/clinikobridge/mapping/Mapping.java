@@ -24,8 +24,8 @@ public record Mapping(String source, Map<String, Map<String, String>> properties
 		String fallbackOwnerEmail, boolean includeDraftNotes, Map<String, Integer> lines) {
 
 	/**
-	 * Checks that every property the mapping writes that is not one of ours ({@code cliniko_*},
-	 * created by the schema step) exists in the portal.
+	 * Checks that every property the mapping file names instead of a default, and that is not one
+	 * of ours ({@code cliniko_*}, created by the schema step), exists in the portal.
 	 * @param portalProperties HubSpot object type → names of its properties
 	 * @throws MappingException naming the file, the line and the property
 	 */
@@ -38,8 +38,8 @@ public record Mapping(String source, Map<String, Map<String, String>> properties
 			java.util.Set<String> existing = null;
 			for (FieldDef field : object.fields()) {
 				String property = property(object, field.key());
-				if (property == null || property.startsWith("cliniko_")) {
-					continue;
+				if (property == null || property.startsWith("cliniko_") || property.equals(field.property())) {
+					continue; // ours to create, or a HubSpot-defined default of MAPPING.md
 				}
 				if (existing == null) {
 					existing = portalProperties.apply(object.hubspotType());

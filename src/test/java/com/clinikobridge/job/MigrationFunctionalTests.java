@@ -91,6 +91,29 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 	}
 
 	@Test
+	void anApiWithoutTheOptionalListsStillMigratesPatientsAppointmentsAndInvoices() {
+		try (ClinicScenario s = new ClinicScenario(19, 60, work)) {
+			// given a Cliniko API that has only what issue 2's objects need
+			s.cliniko.withoutResources("contacts", "billable_items", "products", "treatment_notes", "invoice_items",
+					"medical_alerts", "referral_sources", "referral_source_types", "settings", "appointment_types",
+					"businesses");
+
+			// when
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=api");
+
+			// then the three objects land exactly and the others are simply empty
+			assertThat(exit).as(s.out + s.err).isZero();
+			JsonNode summary = s.summary(s.lastRunId());
+			assertCounts(summary, "patients", s.clinic.patients().size(), contactsExpected(s, false));
+			assertCounts(summary, "appointments", s.clinic.individualAppointments().size(),
+					s.clinic.individualAppointments().size());
+			assertCounts(summary, "invoices", s.clinic.invoices().size(), s.clinic.invoices().size());
+			assertThat(summary.path("objects").path("treatment_notes").path("read").asLong()).isZero();
+			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
+		}
+	}
+
+	@Test
 	void failedRunRestartsAfterTheLastCommittedChunkWithNoDuplicates() {
 		try (ClinicScenario s = new ClinicScenario(11, 250, work)) {
 			// given HubSpot goes down for good part-way through the load

@@ -334,7 +334,21 @@ public final class ClinikoEmulator implements AutoCloseable {
         return Response.json(status, body);
     }
 
+    private final java.util.Set<String> missingLists = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Makes the emulator answer 404 for these resources (e.g. "contacts", "treatment_notes",
+     * "settings"), like an API that does not have them: for clients that must carry on without.
+     */
+    public void withoutResources(String... resources) {
+        missingLists.addAll(java.util.List.of(resources));
+    }
+
     private Response process(HttpExchange exchange, String path) {
+        String resource = path.replaceFirst("^/v1/", "").replaceFirst("/.*$", "");
+        if (missingLists.contains(resource)) {
+            return error(404, "Not found");
+        }
         if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
             rejected.incrementAndGet();
             return new Response(401, message("Unauthorized: send the API key as Basic auth username"),

@@ -2,6 +2,10 @@ package com.clinikobridge.cliniko;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
@@ -14,7 +18,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * {@code links.next} as given. The restart state is the URL of the page being read and the
  * position in it, kept under {@code <name>.page} and {@code <name>.index}; a restart fetches
  * that page again and carries on after the last committed record, so nothing is read twice.
- * A record whose values cannot be read becomes a rejected {@link SourceItem} with its id.
+ * A record whose values cannot be read becomes a rejected {@link SourceItem} with its id. The
+ * next page is read in the background while the current one is written.
  */
 public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 
@@ -39,6 +44,17 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	private boolean started;
 
 	private boolean unavailable;
+
+	/** The next page, being read in the background (one at a time per reader). */
+	private CompletableFuture<JsonNode> prefetch;
+
+	private String prefetchUrl;
+
+	private static final ExecutorService PREFETCH = Executors.newCachedThreadPool(r -> {
+		Thread t = new Thread(r, "cliniko-prefetch");
+		t.setDaemon(true);
+		return t;
+	});
 
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClinikoPageReader.class);
 
@@ -91,7 +107,7 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	private void load(String page) {
 		JsonNode body;
 		try {
-			body = client.get(page);
+			body = fetch(page);
 		}
 		catch (ClinikoClient.ClinikoRefusedException ex) {
 			if (ex.status() == 400 && page.contains("&sort=id")) {
@@ -119,6 +135,40 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 		records = list;
 		index = 0;
 		nextPage = ClinikoJson.text(body.path("links"), "next");
+		if (nextPage != null) {
+			// Read the next page while this one is mapped and written: the two APIs' waits overlap.
+			String url = nextPage;
+			prefetchUrl = url;
+			prefetch = CompletableFuture.supplyAsync(() -> client.get(url), PREFETCH);
+		}
+	}
+
+	private JsonNode fetch(String page) {
+		CompletableFuture<JsonNode> ahead = prefetch;
+		prefetch = null;
+		if (ahead != null && page.equals(prefetchUrl)) {
+			try {
+				return ahead.join();
+			}
+			catch (CompletionException ex) {
+				if (ex.getCause() instanceof RuntimeException cause) {
+					throw cause;
+				}
+				throw ex;
+			}
+		}
+		if (ahead != null) {
+			ahead.cancel(true);
+		}
+		return client.get(page);
+	}
+
+	@Override
+	public void close() {
+		if (prefetch != null) {
+			prefetch.cancel(true);
+			prefetch = null;
+		}
 	}
 
 	/** True when the list answered 404 or 403 on its first page (and nothing was read). */

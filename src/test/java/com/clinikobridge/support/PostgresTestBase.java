@@ -18,12 +18,14 @@ import org.springframework.test.context.DynamicPropertySource;
  * PostgreSQL. The database comes from {@code TEST_DATABASE_URL} (with
  * {@code TEST_DATABASE_USERNAME}/{@code _PASSWORD}, default {@code postgres} and empty) when
  * set, as in CI, else from a Testcontainers PostgreSQL (a machine with Docker). Tests run in a
- * schema of their own, dropped and made anew once per JVM, so Flyway always starts clean.
+ * schema of their own per JVM, made anew at start and dropped at exit, so Flyway always starts
+ * clean and concurrent runs on one database do not interfere.
  */
 @SpringBootTest
 public abstract class PostgresTestBase {
 
-	static final String SCHEMA = "cliniko_bridge_test";
+	/** A schema per test JVM, so that test runs sharing one database do not clobber each other. */
+	static final String SCHEMA = "cliniko_bridge_test_" + ProcessHandle.current().pid();
 
 	private static PostgreSQLContainer container;
 
@@ -69,6 +71,14 @@ public abstract class PostgresTestBase {
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot prepare the test schema in " + url, ex);
 		}
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+				s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+			}
+			catch (SQLException ex) {
+				// the database is gone already: nothing to clean
+			}
+		}));
 	}
 
 	/** Empties the ledger tables so each test starts from a portal-less, run-less state. */

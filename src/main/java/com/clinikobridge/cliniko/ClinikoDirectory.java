@@ -21,6 +21,11 @@ public final class ClinikoDirectory {
 
 	private final Map<Long, String> businesses = new HashMap<>();
 
+	private final java.util.Set<String> unavailable = new java.util.TreeSet<>();
+
+	private static final ThreadLocal<java.util.Set<String>> directoryUnavailable = ThreadLocal
+		.withInitial(java.util.TreeSet::new);
+
 	private ClinikoDirectory() {
 	}
 
@@ -36,6 +41,7 @@ public final class ClinikoDirectory {
 	 */
 	public static ClinikoDirectory load(ClinikoClient client) {
 		ClinikoDirectory directory = new ClinikoDirectory();
+		directoryUnavailable.set(directory.unavailable);
 		List<JsonNode> practitionerNodes = new ArrayList<>();
 		eachRecord(client, "/practitioners?per_page=100", "practitioners", practitionerNodes::add);
 		eachRecord(client, "/practitioners/inactive?per_page=100", "practitioners", practitionerNodes::add);
@@ -85,6 +91,7 @@ public final class ClinikoDirectory {
 					// Names only: meetings get plainer titles, practitioners may stay unresolved.
 					org.slf4j.LoggerFactory.getLogger(ClinikoDirectory.class)
 						.warn("Cliniko has no {} list for this key ({}); carrying on without it", key, ex.status());
+					directoryUnavailable.get().add(key);
 					return;
 				}
 				throw ex;
@@ -92,6 +99,11 @@ public final class ClinikoDirectory {
 			page.path(key).forEach(consumer);
 			next = ClinikoJson.text(page.path("links"), "next");
 		}
+	}
+
+	/** Lists the account or key lacked (names on meetings and owners may be missing). */
+	public java.util.Set<String> unavailable() {
+		return unavailable;
 	}
 
 	public List<ClinikoPractitioner> practitioners() {

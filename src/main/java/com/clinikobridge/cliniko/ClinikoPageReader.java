@@ -45,6 +45,9 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 
 	private boolean unavailable;
 
+	/** Whether the list may be missing from an account (issue-3 objects); core lists must answer. */
+	private boolean optional;
+
 	/** The next page, being read in the background (one at a time per reader). */
 	private CompletableFuture<JsonNode> prefetch;
 
@@ -115,7 +118,7 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 				page = page.replace("&sort=id", "");
 				body = client.get(page);
 			}
-			else if ((ex.status() == 404 || ex.status() == 403) && page.equals(firstPage)) {
+			else if (optional && (ex.status() == 404 || ex.status() == 403) && page.equals(firstPage)) {
 				// The account (or its key's permissions) has no such list: nothing to read, and say so.
 				log.warn("Cliniko has no {} list for this key ({}); nothing read", arrayKey, ex.status());
 				unavailable = true;
@@ -171,6 +174,12 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 		}
 	}
 
+	/** Marks the list as one an account may lack: a 404 or 403 on its first page reads nothing. */
+	ClinikoPageReader<T> optional() {
+		this.optional = true;
+		return this;
+	}
+
 	/** True when the list answered 404 or 403 on its first page (and nothing was read). */
 	public boolean unavailable() {
 		return unavailable;
@@ -178,6 +187,9 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 
 	@Override
 	public void update(ExecutionContext context) {
+		if (unavailable) {
+			context.putString("unavailable." + arrayKey, arrayKey);
+		}
 		if (currentPage != null) {
 			context.putString(name + ".page", currentPage);
 			context.putInt(name + ".index", index);
@@ -194,31 +206,31 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	/** Reader of {@code /contacts} (referring doctors, payers, standard contacts), archived included. */
 	public static ClinikoPageReader<ClinikoContact> contacts(ClinikoClient client) {
 		return new ClinikoPageReader<>("contacts.api", client, "/contacts?per_page=100&q%5B%5D=archived_at:*",
-				"contacts", ClinikoJson::contact);
+				"contacts", ClinikoJson::contact).optional();
 	}
 
 	/** Reader of {@code /billable_items}, archived included. */
 	public static ClinikoPageReader<ClinikoCatalogItem> billableItems(ClinikoClient client) {
 		return new ClinikoPageReader<>("billableItems.api", client,
-				"/billable_items?per_page=100&q%5B%5D=archived_at:*", "billable_items", ClinikoJson::billableItem);
+				"/billable_items?per_page=100&q%5B%5D=archived_at:*", "billable_items", ClinikoJson::billableItem).optional();
 	}
 
 	/** Reader of {@code /products}, archived included. */
 	public static ClinikoPageReader<ClinikoCatalogItem> products(ClinikoClient client) {
 		return new ClinikoPageReader<>("products.api", client, "/products?per_page=100&q%5B%5D=archived_at:*",
-				"products", ClinikoJson::product);
+				"products", ClinikoJson::product).optional();
 	}
 
 	/** Reader of {@code /treatment_notes}, archived included. */
 	public static ClinikoPageReader<ClinikoTreatmentNote> treatmentNotes(ClinikoClient client) {
 		return new ClinikoPageReader<>("treatmentNotes.api", client,
-				"/treatment_notes?per_page=100&q%5B%5D=archived_at:*", "treatment_notes", ClinikoJson::treatmentNote);
+				"/treatment_notes?per_page=100&q%5B%5D=archived_at:*", "treatment_notes", ClinikoJson::treatmentNote).optional();
 	}
 
 	/** Reader of {@code /invoice_items}, archived included. */
 	public static ClinikoPageReader<ClinikoInvoiceItem> invoiceItems(ClinikoClient client) {
 		return new ClinikoPageReader<>("invoiceItems.api", client,
-				"/invoice_items?per_page=100&q%5B%5D=archived_at:*", "invoice_items", ClinikoJson::invoiceItem);
+				"/invoice_items?per_page=100&q%5B%5D=archived_at:*", "invoice_items", ClinikoJson::invoiceItem).optional();
 	}
 
 	/** Reader of {@code /individual_appointments}, cancelled and archived included. */

@@ -25,6 +25,11 @@ public final class PatientDetails {
 
 	private final Map<String, CustomFieldDefinition> customFields = new LinkedHashMap<>();
 
+	private final java.util.Set<String> unavailable = new java.util.TreeSet<>();
+
+	/** Lists of the current load that the account lacked (set per thread while loading). */
+	static final ThreadLocal<java.util.Set<String>> UNAVAILABLE_SINK = ThreadLocal.withInitial(java.util.TreeSet::new);
+
 	private PatientDetails() {
 	}
 
@@ -35,6 +40,7 @@ public final class PatientDetails {
 	/** Loads alerts, referral sources and custom field definitions. */
 	public static PatientDetails load(ClinikoClient client) {
 		PatientDetails d = new PatientDetails();
+		UNAVAILABLE_SINK.set(d.unavailable);
 		each(client, "/medical_alerts?per_page=100", "medical_alerts", a -> {
 			Long patient = ClinikoJson.linkedId(a, "patient");
 			String name = ClinikoJson.text(a, "name");
@@ -77,6 +83,7 @@ public final class PatientDetails {
 		}
 		catch (com.clinikobridge.http.ApiUnavailableException ex) {
 			// The key may lack the settings permission: carry on without custom fields.
+			d.unavailable.add("settings");
 			org.slf4j.LoggerFactory.getLogger(PatientDetails.class)
 				.warn("Cliniko /settings unavailable ({}); custom fields are not migrated", ex.getMessage());
 			return d;
@@ -114,6 +121,7 @@ public final class PatientDetails {
 					org.slf4j.LoggerFactory.getLogger(PatientDetails.class)
 						.warn("Cliniko has no {} list for this key ({}); patients are migrated without it", key,
 								ex.status());
+					UNAVAILABLE_SINK.get().add(key);
 					return;
 				}
 				throw ex;
@@ -134,6 +142,11 @@ public final class PatientDetails {
 
 	Long referrerContact(long patientId) {
 		return referrerContact.get(patientId);
+	}
+
+	/** Lists the account or key lacked, so patients were migrated without them (e.g. medical_alerts). */
+	public java.util.Set<String> unavailable() {
+		return unavailable;
 	}
 
 	/** Custom field definitions by token, in the order Cliniko lists them. */

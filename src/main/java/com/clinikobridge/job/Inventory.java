@@ -73,8 +73,10 @@ final class Inventory {
 				.asLong();
 		}
 		catch (ClinikoClient.ClinikoRefusedException ex) {
-			if (ex.status() == 404 || ex.status() == 403) {
-				return 0; // the account has no such list for this key
+			boolean core = pathAndQuery.startsWith("/patients") || pathAndQuery.startsWith("/individual_appointments")
+					|| pathAndQuery.startsWith("/invoices?");
+			if (!core && (ex.status() == 404 || ex.status() == 403)) {
+				return 0; // the account has no such optional list for this key
 			}
 			throw ex;
 		}

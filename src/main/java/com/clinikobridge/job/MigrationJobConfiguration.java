@@ -361,7 +361,7 @@ class MigrationJobConfiguration {
 	@StepScope
 	ItemProcessor<SourceItem<ClinikoInvoiceItem>, HubSpotRecord> invoiceItemProcessor(ActiveRun run, Ledger ledger) {
 		java.util.Set<String> invoices = run.sample() == null ? java.util.Set.of()
-				: ledger.written(run.runId(), "invoices").keySet();
+				: ledger.touched(run.runId(), "invoices");
 		return sampled(run, i -> i.invoiceId() != null && invoices.contains(i.invoiceId().toString()),
 				new InvoiceItemProcessor(run.mappingContext()));
 	}

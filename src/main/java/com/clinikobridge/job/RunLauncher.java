@@ -124,6 +124,14 @@ public class RunLauncher {
 						+ " scheduled jobs may pass --no-approval.");
 			}
 		}
+		Sample sample = null;
+		if (request.sample() != null) {
+			// Chosen before the run exists: a source that cannot be sampled leaves no half-made run.
+			List<com.clinikobridge.cliniko.ClinikoPractitioner> practitioners = source.isCsv()
+					? new com.clinikobridge.cliniko.ClinikoCsvExports(source.csvFolder()).practitioners()
+					: com.clinikobridge.cliniko.ClinikoDirectory.load(cliniko).practitioners();
+			sample = SampleSelector.select(source, cliniko, practitioners, request.sample());
+		}
 		Instant startedAt = Instant.now();
 		String runId = newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
@@ -133,10 +141,7 @@ public class RunLauncher {
 		}
 		out.println("Run " + runId + " started; reports in " + folder);
 		run.begin(runId, effectiveDryRun, startedAt, source, settings, mapping, objects, cliniko, hubspot);
-		if (request.sample() != null) {
-			List<com.clinikobridge.cliniko.ClinikoPractitioner> practitioners = source.isCsv()
-					? run.csv().practitioners() : com.clinikobridge.cliniko.ClinikoDirectory.load(cliniko).practitioners();
-			Sample sample = SampleSelector.select(source, cliniko, practitioners, request.sample());
+		if (sample != null) {
 			runs.saveSample(runId, Map.of("patient", sample.patients(), "merged", sample.mergedIntoSample(),
 					"referrer", sample.referrers()));
 			run.sample(sample);
@@ -149,6 +154,7 @@ public class RunLauncher {
 			.addString("startedAt", startedAt.toString(), false)
 			.addString("objects", String.join(",", objects), false)
 			.addString("mapping", request.mappingFile() == null ? "" : request.mappingFile().toString(), false)
+			.addString("sample", request.sample() == null ? "" : request.sample().toString(), false)
 			.toJobParameters();
 		JobExecution execution = jobOperator.start(migrateJob, parameters);
 		return finish(runId, "migrate", execution, folder, out);
@@ -241,8 +247,9 @@ public class RunLauncher {
 		run.begin(runId, stored.dryRun(), stored.startedAt(), source, settings, mapping,
 				objects == null ? objects(source, List.of()) : new LinkedHashSet<>(List.of(objects.split(","))),
 				clinikoClient(settings, source), hubspotClient(settings));
-		Map<String, Set<Long>> sample = runs.sample(runId);
-		if (!sample.isEmpty()) {
+		String sampleSize = last.getJobParameters().getString("sample");
+		if (sampleSize != null && !sampleSize.isEmpty()) {
+			Map<String, Set<Long>> sample = runs.sample(runId);
 			run.sample(new Sample(sample.getOrDefault("patient", Set.of()), sample.getOrDefault("merged", Set.of()),
 					sample.getOrDefault("referrer", Set.of())));
 		}
@@ -320,8 +327,9 @@ public class RunLauncher {
 		notes.addAll(passedOver(runId, run.sample() != null));
 		long shared = run.sharedEmails();
 		if (shared > 0) {
-			notes.add(shared + " patient(s) share an email with a patient of a lower id: their email is in"
-					+ " cliniko_shared_email (HubSpot contact emails are unique)");
+			notes.add(shared + " patient(s) share an email with a patient of a lower id: their email is in "
+					+ run.mapping().property(ObjectMapping.PATIENTS, "shared_email")
+					+ " (HubSpot contact emails are unique)");
 		}
 		if (summary.rejected() > 0) {
 			notes.add(summary.rejected() + " record(s) rejected, with reasons in rejected.csv");
@@ -372,6 +380,22 @@ public class RunLauncher {
 					byStep.merge(step.getStepName(), step.getFilterCount(), Long::sum);
 				}
 			}
+		}
+		java.util.Set<String> missing = new java.util.TreeSet<>();
+		for (JobExecution execution : jobRepository.getJobExecutions(last.getJobInstance())) {
+			for (var step : execution.getStepExecutions()) {
+				step.getExecutionContext()
+					.entrySet()
+					.stream()
+					.filter(e -> e.getKey().startsWith("unavailable."))
+					.forEach(e -> missing.add(e.getKey().substring("unavailable.".length())));
+			}
+		}
+		missing.addAll(run.patientDetails().unavailable());
+		missing.addAll(run.directory().unavailable());
+		if (!missing.isEmpty()) {
+			notes.add("Cliniko had no " + String.join(", ", missing) + " list for this key (404 or 403): nothing was"
+					+ " read from it; check the key's permissions if the clinic uses them");
 		}
 		byStep.forEach((step, count) -> notes.add(step.equals("csv-appointments")
 				? count + " row(s) of the Appointments export are unavailable blocks or group appointments:"

@@ -61,8 +61,8 @@ final class SampleDiff {
 		if (sent == null || held == null) {
 			return sent == null && held == null;
 		}
-		if (sent.equals(held)) {
-			return true;
+		if (sent.equals(held) || (sent.contains("@") && sent.equalsIgnoreCase(held))) {
+			return true; // HubSpot may store emails in lower case
 		}
 		try {
 			return new BigDecimal(sent).compareTo(new BigDecimal(held)) == 0;

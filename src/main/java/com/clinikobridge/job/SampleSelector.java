@@ -37,8 +37,11 @@ final class SampleSelector {
 
 	private final Map<Long, Long> referrer = new HashMap<>();
 
+	/** Patients read from the source: only they can be chosen. */
+	private final Set<Long> known = new HashSet<>();
+
 	private void trait(Long patient, String trait) {
-		if (patient != null && !mergedInto.containsKey(patient)) {
+		if (patient != null && !mergedInto.containsKey(patient) && known.contains(patient)) {
 			traits.computeIfAbsent(patient, k -> new HashSet<>()).add(trait);
 		}
 	}
@@ -57,10 +60,9 @@ final class SampleSelector {
 	private void scanCsv(ClinikoCsvExports exports) {
 		Map<String, List<Long>> byEmail = new HashMap<>();
 		exports.file("Patients").ifPresent(f -> ClinikoCsvExports.scan(f, r -> {
-			Long id = r.id("Patient ID");
-			if (id == null) {
-				return;
-			}
+			ClinikoPatient p = ClinikoCsvExports.PATIENTS.map(r); // rows the step rejects are not candidates
+			long id = p.id();
+			known.add(id);
 			trait(id, "patient");
 			if (r.text("Email") != null) {
 				byEmail.computeIfAbsent(r.text("Email").toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(id);
@@ -96,6 +98,7 @@ final class SampleSelector {
 		while ((item = reader.read()) != null) {
 			if (!item.isRejected()) {
 				patients.add(item.record());
+				known.add(item.record().id());
 				if (item.record().mergedWithPatientId() != null) {
 					mergedInto.put(item.record().id(), item.record().mergedWithPatientId());
 				}
@@ -128,7 +131,7 @@ final class SampleSelector {
 			if (p.id() == null) {
 				continue;
 			}
-			JsonNode page = cliniko.get("/individual_appointments?per_page=50&q%5B%5D=cancelled_at:*"
+			JsonNode page = optional(cliniko, "/individual_appointments?per_page=50&q%5B%5D=cancelled_at:*"
 					+ "&q%5B%5D=practitioner_id:=" + p.id());
 			for (JsonNode a : page.path("individual_appointments")) {
 				Long patient = linked(a, "patient");
@@ -140,10 +143,20 @@ final class SampleSelector {
 			}
 		}
 		for (int status : new int[] { 10, 20, 30, 40 }) {
-			JsonNode page = cliniko.get("/invoices?per_page=20&q%5B%5D=status:=" + status);
+			JsonNode page = optional(cliniko, "/invoices?per_page=20&q%5B%5D=status:=" + status);
 			for (JsonNode i : page.path("invoices")) {
 				trait(survivorOrSelf(linked(i, "patient")), "invoice " + status);
 			}
+		}
+	}
+
+	/** A page that only spreads the sample: an API that refuses the query just spreads it less. */
+	private static JsonNode optional(ClinikoClient cliniko, String pathAndQuery) {
+		try {
+			return cliniko.get(pathAndQuery);
+		}
+		catch (ClinikoClient.ClinikoRefusedException ex) {
+			return tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 		}
 	}
 

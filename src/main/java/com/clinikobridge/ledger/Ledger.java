@@ -273,6 +273,12 @@ public class Ledger {
 		return counts;
 	}
 
+	/** The Cliniko ids of an object a run wrote or would have written (dry runs included). */
+	public Set<String> touched(String runId, String objectType) {
+		return new HashSet<>(jdbc.queryForList("SELECT cliniko_id FROM ledger_entry WHERE run_id = ? AND object_type = ?",
+				String.class, runId, objectType));
+	}
+
 	/** What a run wrote for an object: Cliniko id → HubSpot id (created, updated or unchanged). */
 	public Map<String, String> written(String runId, String objectType) {
 		Map<String, String> written = new LinkedHashMap<>();

@@ -110,6 +110,20 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 			assertCounts(summary, "invoices", s.clinic.invoices().size(), s.clinic.invoices().size());
 			assertThat(summary.path("objects").path("treatment_notes").path("read").asLong()).isZero();
 			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
+			assertThat(s.out).contains("Cliniko had no").contains("treatment_notes").contains("medical_alerts");
+		}
+	}
+
+	@Test
+	void aWrongClinikoUrlFailsInsteadOfMigratingNothing() {
+		try (ClinicScenario s = new ClinicScenario(20, 10, work)) {
+			// given a base URL whose lists all answer 404
+			s.settings.put("CLINIKO_API_URL", s.cliniko.baseUrl().replace("/v1", "/v2"));
+
+			// then the run stops on the patients list, restartably, and says why
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api")).isEqualTo(1);
+			assertThat(s.out).contains("404").contains("/patients");
+			assertThat(s.hubspot.records("contacts")).isEmpty();
 		}
 	}
 

@@ -13,11 +13,12 @@ import com.clinikobridge.http.RetryBudget;
  * @param clinikoRequestsPerWindow proactive Cliniko pace (200 per 60 s by default; 0 = unlimited)
  * @param hubspotRequestsPerWindow proactive HubSpot pace (100 per 10 s by default; 0 = unlimited)
  * @param searchLag how long HubSpot's search index may lag a create (15 s by default)
+ * @param noApproval start full migrations without an approved plan, as {@code --no-approval} does
  */
 public record BridgeSettings(String clinikoApiKey, String clinikoApiUrl, String clinikoUserAgent,
 		int clinikoRequestsPerWindow, Duration clinikoWindow, String hubspotAccessToken, String hubspotApiUrl,
 		String hubspotApiVersion, int hubspotRequestsPerWindow, Duration hubspotWindow, String fallbackOwnerEmail,
-		Path reportDir, RetryBudget retryBudget, Duration httpTimeout, Duration searchLag) {
+		Path reportDir, RetryBudget retryBudget, Duration httpTimeout, Duration searchLag, boolean noApproval) {
 
 	public boolean hasHubSpotToken() {
 		return hubspotAccessToken != null && !hubspotAccessToken.isBlank();

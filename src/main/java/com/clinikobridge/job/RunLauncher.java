@@ -115,13 +115,13 @@ public class RunLauncher {
 				throw new ConfigurationException(ex.getMessage());
 			}
 		}
-		if (!effectiveDryRun && request.sample() == null && !request.noApproval()) {
+		if (!effectiveDryRun && request.sample() == null && !request.noApproval() && !settings.noApproval()) {
 			String fingerprint = planService.fingerprint(source, objects, request.mappingFile(), cliniko);
 			if (!runs.approved(fingerprint)) {
 				throw new ConfigurationException("migrate: the plan for this source and mapping (fingerprint "
 						+ fingerprint + ") is not approved. Review it with 'plan --source=" + source.text()
 						+ "', approve it with 'plan --source=" + source.text() + " --approve', then migrate again;"
-						+ " scheduled jobs may pass --no-approval.");
+						+ " scheduled jobs may pass --no-approval (or set CLINIKO_BRIDGE_NO_APPROVAL=true).");
 			}
 		}
 		Sample sample = null;

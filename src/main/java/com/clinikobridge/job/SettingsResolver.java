@@ -56,7 +56,16 @@ public class SettingsResolver {
 				env.get("HUBSPOT_FALLBACK_OWNER_EMAIL", null),
 				Path.of(env.get("CLINIKO_BRIDGE_REPORT_DIR", "./reports")), retry,
 				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)),
-				Duration.ofMillis(env.integer("HUBSPOT_SEARCH_LAG_MS", 15_000, 0)));
+				Duration.ofMillis(env.integer("HUBSPOT_SEARCH_LAG_MS", 15_000, 0)),
+				bool(env, "CLINIKO_BRIDGE_NO_APPROVAL"));
+	}
+
+	private static boolean bool(Lookup env, String key) {
+		String value = env.get(key, "false");
+		if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+			throw new ConfigurationException(key + " must be true or false");
+		}
+		return Boolean.parseBoolean(value);
 	}
 
 	private static void requireUrl(String name, String value) {

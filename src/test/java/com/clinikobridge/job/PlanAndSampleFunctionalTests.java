@@ -102,6 +102,11 @@ class PlanAndSampleFunctionalTests extends FunctionalTestBase {
 			java.nio.file.Files.delete(invoices);
 			assertThat(s.run(commands, "migrate", source)).isEqualTo(2);
 			assertThat(s.run(commands, "migrate", source, "--no-approval")).as(s.err).isZero();
+			s.settings.put("CLINIKO_BRIDGE_NO_APPROVAL", "true");
+			assertThat(s.run(commands, "migrate", source)).as(s.err).isZero();
+			s.settings.put("CLINIKO_BRIDGE_NO_APPROVAL", "maybe");
+			assertThat(s.run(commands, "migrate", source)).isEqualTo(2);
+			assertThat(s.err).contains("CLINIKO_BRIDGE_NO_APPROVAL");
 		}
 	}
 

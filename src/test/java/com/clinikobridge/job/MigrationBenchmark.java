@@ -30,10 +30,18 @@ class MigrationBenchmark extends PostgresTestBase {
 	@Test
 	void benchmark() throws Exception {
 		int patients = Integer.getInteger("benchmark.patients", 5000);
+		// -Dbenchmark.limits=real: both emulators and the client at the APIs' real limits.
+		boolean realLimits = "real".equals(System.getProperty("benchmark.limits"));
 		Path work = Files.createTempDirectory("cliniko-bridge-benchmark");
 		for (String source : new String[] { "csv", "api" }) {
 			emptyLedger();
 			try (ClinicScenario s = new ClinicScenario(42, patients, work.resolve(source))) {
+				if (realLimits) {
+					s.cliniko.setRateLimit(200);
+					s.hubspot.tenSecondlyLimit(100);
+					s.settings.put("CLINIKO_RATE_LIMIT", "200");
+					s.settings.put("HUBSPOT_RATE_LIMIT", "100");
+				}
 				long started = System.nanoTime();
 				int exit = s.run(commands, "migrate", "--no-approval", "--source=" + (source.equals("csv") ? "csv:" + s.csvFolder : "api"));
 				long wallMs = (System.nanoTime() - started) / 1_000_000;
@@ -46,10 +54,14 @@ class MigrationBenchmark extends PostgresTestBase {
 				}
 				long hubspot = http.path("hubspot").path("requests").asLong();
 				long cliniko = http.path("cliniko").path("requests").asLong();
-				System.out.printf("BENCHMARK source=%s patients=%d records=%d wall_ms=%d records_per_s=%.0f"
-						+ " hubspot_requests=%d hubspot_per_1000=%.1f cliniko_requests=%d cliniko_per_1000=%.1f%n",
-						source, patients, records, wallMs, records * 1000.0 / wallMs, hubspot, hubspot * 1000.0 / records,
-						cliniko, cliniko * 1000.0 / records);
+				// The rate-limit bound: no client can be faster than the slower API allows.
+				double boundMs = Math.max(cliniko * 60_000.0 / 200, hubspot * 10_000.0 / 100);
+				System.out.printf("BENCHMARK source=%s limits=%s patients=%d records=%d wall_ms=%d records_per_s=%.0f"
+						+ " hubspot_requests=%d hubspot_per_1000=%.1f cliniko_requests=%d cliniko_per_1000=%.1f"
+						+ " throttled=%d/%d bound_ms=%.0f wall_to_bound=%.2f%n", source, realLimits ? "real" : "off",
+						patients, records, wallMs, records * 1000.0 / wallMs, hubspot, hubspot * 1000.0 / records, cliniko,
+						cliniko * 1000.0 / records, http.path("cliniko").path("throttled").asLong(),
+						http.path("hubspot").path("throttled").asLong(), boundMs, wallMs / boundMs);
 			}
 		}
 	}

@@ -23,9 +23,6 @@ public final class ClinikoDirectory {
 
 	private final java.util.Set<String> unavailable = new java.util.TreeSet<>();
 
-	private static final ThreadLocal<java.util.Set<String>> directoryUnavailable = ThreadLocal
-		.withInitial(java.util.TreeSet::new);
-
 	private ClinikoDirectory() {
 	}
 
@@ -41,10 +38,9 @@ public final class ClinikoDirectory {
 	 */
 	public static ClinikoDirectory load(ClinikoClient client) {
 		ClinikoDirectory directory = new ClinikoDirectory();
-		directoryUnavailable.set(directory.unavailable);
 		List<JsonNode> practitionerNodes = new ArrayList<>();
-		eachRecord(client, "/practitioners?per_page=100", "practitioners", practitionerNodes::add);
-		eachRecord(client, "/practitioners/inactive?per_page=100", "practitioners", practitionerNodes::add);
+		eachRecord(client, directory.unavailable, "/practitioners?per_page=100", "practitioners", practitionerNodes::add);
+		eachRecord(client, directory.unavailable, "/practitioners/inactive?per_page=100", "practitioners", practitionerNodes::add);
 		for (JsonNode p : practitionerNodes) {
 			Long id = ClinikoJson.id(p, "id");
 			if (id == null || directory.practitioners.containsKey(id)) {
@@ -70,16 +66,17 @@ public final class ClinikoDirectory {
 			directory.practitioners.put(id,
 					new ClinikoPractitioner(id, display, first, last, email, active == null || active));
 		}
-		eachRecord(client, "/appointment_types?per_page=100&q%5B%5D=archived_at:*", "appointment_types",
+		eachRecord(client, directory.unavailable, "/appointment_types?per_page=100&q%5B%5D=archived_at:*", "appointment_types",
 				t -> directory.appointmentTypes.put(ClinikoJson.id(t, "id"), ClinikoJson.text(t, "name")));
-		eachRecord(client, "/businesses?per_page=100&q%5B%5D=archived_at:*", "businesses", b -> {
+		eachRecord(client, directory.unavailable, "/businesses?per_page=100&q%5B%5D=archived_at:*", "businesses", b -> {
 			String name = ClinikoJson.text(b, "business_name");
 			directory.businesses.put(ClinikoJson.id(b, "id"), name != null ? name : ClinikoJson.text(b, "display_name"));
 		});
 		return directory;
 	}
 
-	private static void eachRecord(ClinikoClient client, String firstPage, String key, Consumer<JsonNode> consumer) {
+	private static void eachRecord(ClinikoClient client, java.util.Set<String> unavailable, String firstPage,
+			String key, Consumer<JsonNode> consumer) {
 		String next = firstPage;
 		while (next != null) {
 			JsonNode page;
@@ -91,7 +88,7 @@ public final class ClinikoDirectory {
 					// Names only: meetings get plainer titles, practitioners may stay unresolved.
 					org.slf4j.LoggerFactory.getLogger(ClinikoDirectory.class)
 						.warn("Cliniko has no {} list for this key ({}); carrying on without it", key, ex.status());
-					directoryUnavailable.get().add(key);
+					unavailable.add(key);
 					return;
 				}
 				throw ex;

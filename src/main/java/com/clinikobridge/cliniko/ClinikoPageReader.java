@@ -180,11 +180,6 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 		return this;
 	}
 
-	/** True when the list answered 404 or 403 on its first page (and nothing was read). */
-	public boolean unavailable() {
-		return unavailable;
-	}
-
 	@Override
 	public void update(ExecutionContext context) {
 		if (unavailable) {

@@ -27,9 +27,6 @@ public final class PatientDetails {
 
 	private final java.util.Set<String> unavailable = new java.util.TreeSet<>();
 
-	/** Lists of the current load that the account lacked (set per thread while loading). */
-	static final ThreadLocal<java.util.Set<String>> UNAVAILABLE_SINK = ThreadLocal.withInitial(java.util.TreeSet::new);
-
 	private PatientDetails() {
 	}
 
@@ -40,8 +37,7 @@ public final class PatientDetails {
 	/** Loads alerts, referral sources and custom field definitions. */
 	public static PatientDetails load(ClinikoClient client) {
 		PatientDetails d = new PatientDetails();
-		UNAVAILABLE_SINK.set(d.unavailable);
-		each(client, "/medical_alerts?per_page=100", "medical_alerts", a -> {
+		each(client, d.unavailable, "/medical_alerts?per_page=100", "medical_alerts", a -> {
 			Long patient = ClinikoJson.linkedId(a, "patient");
 			String name = ClinikoJson.text(a, "name");
 			if (patient != null && name != null) {
@@ -49,9 +45,9 @@ public final class PatientDetails {
 			}
 		});
 		Map<Long, String> typeNames = new HashMap<>();
-		each(client, "/referral_source_types?per_page=100&q%5B%5D=archived_at:*", "referral_source_types",
+		each(client, d.unavailable, "/referral_source_types?per_page=100&q%5B%5D=archived_at:*", "referral_source_types",
 				t -> typeNames.put(ClinikoJson.id(t, "id"), ClinikoJson.text(t, "name")));
-		each(client, "/referral_sources?per_page=100&q%5B%5D=archived_at:*", "referral_sources", r -> {
+		each(client, d.unavailable, "/referral_sources?per_page=100&q%5B%5D=archived_at:*", "referral_sources", r -> {
 			Long patient = ClinikoJson.linkedId(r, "patient");
 			if (patient == null) {
 				return;
@@ -108,7 +104,8 @@ public final class PatientDetails {
 		return d;
 	}
 
-	private static void each(ClinikoClient client, String firstPage, String key, Consumer<JsonNode> consumer) {
+	private static void each(ClinikoClient client, java.util.Set<String> unavailable, String firstPage, String key,
+			Consumer<JsonNode> consumer) {
 		String next = firstPage;
 		while (next != null) {
 			JsonNode page;
@@ -121,7 +118,7 @@ public final class PatientDetails {
 					org.slf4j.LoggerFactory.getLogger(PatientDetails.class)
 						.warn("Cliniko has no {} list for this key ({}); patients are migrated without it", key,
 								ex.status());
-					UNAVAILABLE_SINK.get().add(key);
+					unavailable.add(key);
 					return;
 				}
 				throw ex;

@@ -138,6 +138,10 @@ public final class HubSpotClient {
 		return byName;
 	}
 
+	void updateProperty(String objectType, String name, ObjectNode changes) {
+		call(HttpMethod.PATCH, paths.properties(objectType) + "/" + name, changes);
+	}
+
 	/** Names of the property groups of an object type. */
 	public List<String> propertyGroups(String objectType) {
 		List<String> names = new ArrayList<>();

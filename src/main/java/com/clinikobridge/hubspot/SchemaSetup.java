@@ -58,6 +58,7 @@ public final class SchemaSetup {
 					if (spec.unique() && !found.path("hasUniqueValue").asBoolean(false)) {
 						withoutUniqueId.add(type);
 					}
+					addMissingOptions(type, spec, found);
 				}
 				else if (spec.unique()) {
 					// One at a time, so a refusal is known to be about this property.
@@ -148,6 +149,32 @@ public final class SchemaSetup {
 			}
 		}
 		return changes;
+	}
+
+	/**
+	 * An enumeration property made by an earlier run lacks options added in Cliniko since (a new
+	 * custom-field choice): adds them, keeping the existing ones, so no value is refused.
+	 */
+	private void addMissingOptions(String type, PropertySpec spec, JsonNode found) {
+		if (spec.options().isEmpty() || !"enumeration".equals(found.path("type").asString(""))) {
+			return;
+		}
+		java.util.Set<String> has = new java.util.LinkedHashSet<>();
+		found.path("options").forEach(o -> has.add(o.path("value").asString()));
+		List<String> missing = spec.options().stream().filter(o -> !has.contains(o)).toList();
+		if (missing.isEmpty()) {
+			return;
+		}
+		ArrayNode options = HubSpotClient.JSON.createArrayNode();
+		found.path("options").forEach(options::add);
+		int order = options.size();
+		for (String option : missing) {
+			options.addObject().put("label", option).put("value", option).put("displayOrder", order++).put("hidden", false);
+		}
+		ObjectNode body = HubSpotClient.JSON.createObjectNode();
+		body.set("options", options);
+		client.updateProperty(type, spec.name(), body);
+		log.info("Added {} option(s) to a {} property", missing.size(), type);
 	}
 
 	private static ObjectNode definition(PropertySpec spec) {

@@ -162,6 +162,25 @@ class HubSpotClientTests {
 	}
 
 	@Test
+	void newChoicesOfACustomFieldAreAddedToItsProperty() {
+		// given a choice property created by an earlier run
+		SchemaSetup setup = new SchemaSetup(client);
+		setup.ensureProperties(Map.of("contacts", List.of(new PropertySpec("cliniko_cf_times", "Times", "enumeration",
+				"checkbox", false, List.of("Morning", "Evening")))));
+
+		// when Cliniko has a new choice
+		setup.ensureProperties(Map.of("contacts", List.of(new PropertySpec("cliniko_cf_times", "Times", "enumeration",
+				"checkbox", false, List.of("Morning", "Afternoon", "Evening")))));
+
+		// then the property has every choice, and a value with the new one is accepted
+		assertThat(emulator.property("contacts", "cliniko_cf_times").orElseThrow().optionValues())
+			.containsExactlyInAnyOrder("Morning", "Afternoon", "Evening");
+		Map<String, Map<String, String>> input = new LinkedHashMap<>();
+		input.put("7", Map.of("cliniko_patient_id", "7", "cliniko_cf_times", "Afternoon"));
+		assertThat(client.upsert("contacts", "cliniko_patient_id", input).refused()).isEmpty();
+	}
+
+	@Test
 	void dateBasedPathsWorkLikeTheLegacyOnes() {
 		// given a client on the 2026-03 paths
 		HubSpotClient dated = new HubSpotClient(emulator.token(), emulator.baseUrl(), HubSpotPaths.of("2026-03"), 0,

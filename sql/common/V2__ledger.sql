@@ -101,3 +101,10 @@ CREATE TABLE run_sample (
     cliniko_id BIGINT      NOT NULL,
     PRIMARY KEY (run_id, kind, cliniko_id)
 );
+
+-- The contact property each patient custom field (by its Cliniko token) was given, so names stay
+-- put when fields are added, renamed or reordered in Cliniko.
+CREATE TABLE custom_field_property (
+    token         VARCHAR(100) NOT NULL PRIMARY KEY,
+    property_name VARCHAR(100) NOT NULL UNIQUE
+);

@@ -82,6 +82,7 @@ public class ActiveRun {
 		this.mapping = mapping;
 		this.objects = Set.copyOf(objects);
 		this.patientDetails = PatientDetails.none();
+		this.customFieldProperties = Map.of();
 		this.withoutUniqueId = Set.of();
 		this.sample = null;
 		this.sent.clear();
@@ -156,8 +157,18 @@ public class ActiveRun {
 	}
 
 	public MappingContext mappingContext() {
-		return new MappingContext(startedAt, mapping, owners, portal,
-				CustomFields.properties(patientDetails.customFields()));
+		return new MappingContext(startedAt, mapping, owners, portal, customFieldProperties);
+	}
+
+	private volatile Map<String, com.clinikobridge.hubspot.PropertySpec> customFieldProperties = Map.of();
+
+	/** The contact property of each patient custom field, by token (names kept in the ledger). */
+	public Map<String, com.clinikobridge.hubspot.PropertySpec> customFieldProperties() {
+		return customFieldProperties;
+	}
+
+	void customFieldProperties(Map<String, com.clinikobridge.hubspot.PropertySpec> properties) {
+		this.customFieldProperties = Map.copyOf(properties);
 	}
 
 	public Mapping mapping() {

@@ -27,6 +27,7 @@ import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.RunStore;
 import com.clinikobridge.mapping.AppointmentProcessor;
 import com.clinikobridge.mapping.CompanyProcessor;
+import com.clinikobridge.mapping.CustomFields;
 import com.clinikobridge.mapping.InvoiceItemProcessor;
 import com.clinikobridge.mapping.InvoiceProcessor;
 import com.clinikobridge.mapping.ObjectMapping;
@@ -102,7 +103,7 @@ class MigrationJobConfiguration {
 	// Set-up steps run again on restart (allowStartIfComplete): what they find lives in memory.
 
 	@Bean
-	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run) {
+	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
 			if (run.sample() == null) {
 				// Only for progress: a source that cannot count just shows no ETA.
@@ -120,6 +121,13 @@ class MigrationJobConfiguration {
 				run.directory(ClinikoDirectory.load(run.cliniko()));
 				if (run.migrates("patients")) {
 					run.patientDetails(PatientDetails.load(run.cliniko()));
+					var properties = CustomFields.properties(run.patientDetails().customFields(), ledger.customFieldNames());
+					if (!run.dryRun()) {
+						java.util.Map<String, String> names = new java.util.HashMap<>();
+						properties.forEach((token, spec) -> names.put(token, spec.name()));
+						ledger.saveCustomFieldNames(names);
+					}
+					run.customFieldProperties(properties);
 				}
 			}
 			return RepeatStatus.FINISHED;
@@ -136,7 +144,7 @@ class MigrationJobConfiguration {
 			else {
 				SchemaSetup setup = new SchemaSetup(run.hubspot());
 				run.withoutUniqueId(setup.ensureProperties(
-						run.mapping().schema(run.patientDetails().customFields(), run.objects())));
+						run.mapping().schema(run.customFieldProperties(), run.objects())));
 				if (run.migrates("invoices")) {
 					run.portal(setup.ensureDealPipeline(run.mapping().pipelineLabel(), run.mapping().pipelineId(),
 							run.mapping().stages()));

@@ -79,8 +79,11 @@ class PlanService {
 
 	private final RunStore runs;
 
-	PlanService(RunStore runs) {
+	private final com.clinikobridge.ledger.Ledger ledger;
+
+	PlanService(RunStore runs, com.clinikobridge.ledger.Ledger ledger) {
 		this.runs = runs;
+		this.ledger = ledger;
 	}
 
 	/** Computes, writes and optionally approves a plan. */
@@ -111,13 +114,13 @@ class PlanService {
 
 		Map<String, CustomFieldDefinition> definitions = !source.isCsv() && objects.contains("patients")
 				? PatientDetails.load(cliniko).customFields() : Map.of();
-		Map<String, PropertySpec> customProps = CustomFields.properties(definitions);
+		Map<String, PropertySpec> customProps = CustomFields.properties(definitions, ledger.customFieldNames());
 		List<CustomFieldRow> customFields = new ArrayList<>();
 		definitions.forEach((token, d) -> customFields.add(new CustomFieldRow(d.section(), d.name(), d.type(),
 				customProps.get(token).name(), customProps.get(token).type() + "/" + customProps.get(token).fieldType(),
 				d.archived())));
 
-		Map<String, List<PropertySpec>> schema = mapping.schema(definitions, objects);
+		Map<String, List<PropertySpec>> schema = mapping.schema(customProps, objects);
 		List<String> changes;
 		if (hubspot != null) {
 			changes = new SchemaSetup(hubspot).difference(schema, mapping.pipelineLabel(), mapping.pipelineId(),

@@ -470,7 +470,8 @@ public class RunLauncher {
 			}
 		}
 		SchemaSetup setup = new SchemaSetup(hubspotClient(settings));
-		var needed = mapping.schema(customFields);
+		var customProperties = com.clinikobridge.mapping.CustomFields.properties(customFields, ledger.customFieldNames());
+		var needed = mapping.schema(customProperties);
 		List<String> changes = setup.difference(needed, mapping.pipelineLabel(), mapping.pipelineId(),
 				mapping.stages());
 		if (changes.isEmpty()) {
@@ -480,6 +481,9 @@ public class RunLauncher {
 		out.println((apply ? "Applying " : "The portal lacks ") + changes.size() + " change(s):");
 		changes.forEach(c -> out.println("  " + c));
 		if (apply) {
+			Map<String, String> names = new java.util.HashMap<>();
+			customProperties.forEach((token, spec) -> names.put(token, spec.name()));
+			ledger.saveCustomFieldNames(names);
 			setup.ensureProperties(needed);
 			setup.ensureDealPipeline(mapping.pipelineLabel(), mapping.pipelineId(), mapping.stages());
 			out.println("Done.");

@@ -306,6 +306,27 @@ public class Ledger {
 		return rows;
 	}
 
+	/** Custom field token → the contact property it was given. */
+	public Map<String, String> customFieldNames() {
+		Map<String, String> names = new HashMap<>();
+		jdbc.query("SELECT token, property_name FROM custom_field_property", rs -> {
+			names.put(rs.getString(1), rs.getString(2));
+		});
+		return names;
+	}
+
+	/** Records the property names of new custom fields (known ones are left as they are). */
+	public void saveCustomFieldNames(Map<String, String> names) {
+		Map<String, String> known = customFieldNames();
+		List<Object[]> rows = new ArrayList<>();
+		names.forEach((token, name) -> {
+			if (!known.containsKey(token)) {
+				rows.add(new Object[] { token, name });
+			}
+		});
+		jdbc.batchUpdate("INSERT INTO custom_field_property (token, property_name) VALUES (?, ?)", rows);
+	}
+
 	/** The rejections of a run, in the order they were recorded. */
 	public List<Rejected> rejections(String runId) {
 		return jdbc.query("SELECT object_type, source_ref, cliniko_id, field, reason FROM rejection WHERE run_id = ?"

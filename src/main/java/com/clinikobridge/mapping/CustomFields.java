@@ -25,15 +25,27 @@ public final class CustomFields {
 	private CustomFields() {
 	}
 
-	/** Property spec per field token, in definition order. */
+	/** Property spec per field token, in definition order, for a portal with no names given yet. */
 	public static Map<String, PropertySpec> properties(Map<String, CustomFieldDefinition> definitions) {
+		return properties(definitions, Map.of());
+	}
+
+	/**
+	 * Property spec per field token, in definition order. A token that was given a property name
+	 * before ({@code known}, from the ledger) keeps it; a new one gets a free name from its slug.
+	 */
+	public static Map<String, PropertySpec> properties(Map<String, CustomFieldDefinition> definitions,
+			Map<String, String> known) {
 		Map<String, PropertySpec> specs = new LinkedHashMap<>();
-		Set<String> taken = new HashSet<>();
+		Set<String> taken = new HashSet<>(known.values());
 		for (CustomFieldDefinition d : definitions.values()) {
-			String base = PREFIX + slug(d.name());
-			String name = base;
-			for (int n = 2; !taken.add(name); n++) {
-				name = base + "_" + n;
+			String name = known.get(d.token());
+			if (name == null) {
+				String base = PREFIX + slug(d.name());
+				name = base;
+				for (int n = 2; !taken.add(name); n++) {
+					name = base + "_" + n;
+				}
 			}
 			String label = d.name() + (d.section() == null ? "" : " (" + d.section() + ")");
 			PropertySpec spec = switch (d.type() == null ? "" : d.type()) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.clinikobridge.cliniko.CustomFieldDefinition;
 import com.clinikobridge.hubspot.PropertySpec;
 
 /**
@@ -75,12 +74,15 @@ public record Mapping(String source, Map<String, Map<String, String>> properties
 	 * property, the {@code cliniko_} properties its fields go to, and one property per patient
 	 * custom field.
 	 */
-	public Map<String, List<PropertySpec>> schema(Map<String, CustomFieldDefinition> customFields) {
+	public Map<String, List<PropertySpec>> schema(Map<String, PropertySpec> customFields) {
 		return schema(customFields, null);
 	}
 
-	/** Like {@link #schema(Map)}, for the given objects only (all when null). */
-	public Map<String, List<PropertySpec>> schema(Map<String, CustomFieldDefinition> customFields,
+	/**
+	 * Like {@link #schema(Map)}, for the given objects only (all when null).
+	 * @param customFields the custom field properties by token ({@link CustomFields#properties})
+	 */
+	public Map<String, List<PropertySpec>> schema(Map<String, PropertySpec> customFields,
 			java.util.Set<String> objects) {
 		Map<String, List<PropertySpec>> byType = new LinkedHashMap<>();
 		for (ObjectMapping object : ObjectMapping.ORDER) {
@@ -97,7 +99,7 @@ public record Mapping(String source, Map<String, Map<String, String>> properties
 				}
 			}
 			if (object == ObjectMapping.PATIENTS) {
-				CustomFields.properties(customFields).forEach((token, spec) -> specs.add(spec));
+				customFields.forEach((token, spec) -> specs.add(spec));
 			}
 			byType.put(object.hubspotType(), specs);
 		}

@@ -58,5 +58,15 @@ class NoteRendererTests {
 		assertThat(specs.get("c").name()).isEqualTo("cliniko_cf_preference_heure");
 		assertThat(specs.get("c").fieldType()).isEqualTo("radio");
 		assertThat(specs.get("c").options()).containsExactly("AM", "PM");
+
+		// a field Cliniko lists first later keeps the names given before; the newcomer gets a free one
+		var reordered = new java.util.LinkedHashMap<String, com.clinikobridge.cliniko.CustomFieldDefinition>();
+		reordered.put("d", new com.clinikobridge.cliniko.CustomFieldDefinition("d", "Notes", "Zero", "text", List.of(), false));
+		reordered.put("b", defs.get("b"));
+		reordered.put("a", defs.get("a"));
+		var again = CustomFields.properties(reordered, java.util.Map.of("a", "cliniko_cf_notes", "b", "cliniko_cf_notes_2"));
+		assertThat(again.get("a").name()).isEqualTo("cliniko_cf_notes");
+		assertThat(again.get("b").name()).isEqualTo("cliniko_cf_notes_2");
+		assertThat(again.get("d").name()).isEqualTo("cliniko_cf_notes_3");
 	}
 }

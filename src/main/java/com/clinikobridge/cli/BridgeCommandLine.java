@@ -85,7 +85,7 @@ final class BridgeCommandLine {
 		boolean apply;
 
 		@Option(names = "--source", paramLabel = "<api | csv:DIR>",
-				description = "Where patient custom fields come from (api); default: csv-free defaults.")
+				description = "api: include the patient custom fields of the Cliniko account.")
 		String source;
 
 		@Option(names = "--mapping", paramLabel = "FILE",

@@ -99,6 +99,33 @@ public final class ClinikoClient {
 		return JSON.readTree(reply.body());
 	}
 
+	/**
+	 * Walks a whole list ({@code links.next}) and hands each record of the {@code key} array to
+	 * the consumer. An optional list the account or key lacks (404 or 403 on its first page) is
+	 * read as empty: its key goes into {@code unavailable}, with a warning.
+	 */
+	public void eachOptional(String firstPage, String key, java.util.Set<String> unavailable,
+			java.util.function.Consumer<JsonNode> consumer) {
+		String next = firstPage;
+		while (next != null) {
+			JsonNode page;
+			try {
+				page = get(next);
+			}
+			catch (ClinikoRefusedException ex) {
+				if (next.equals(firstPage) && (ex.status() == 404 || ex.status() == 403)) {
+					org.slf4j.LoggerFactory.getLogger(ClinikoClient.class)
+						.warn("Cliniko has no {} list for this key ({}); carrying on without it", key, ex.status());
+					unavailable.add(key);
+					return;
+				}
+				throw ex;
+			}
+			page.path(key).forEach(consumer);
+			next = ClinikoJson.text(page.path("links"), "next");
+		}
+	}
+
 	/** Cliniko refused a request (4xx after retries of what is retryable); the status is kept. */
 	public static class ClinikoRefusedException extends ApiUnavailableException {
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import tools.jackson.databind.JsonNode;
 
@@ -39,8 +38,8 @@ public final class ClinikoDirectory {
 	public static ClinikoDirectory load(ClinikoClient client) {
 		ClinikoDirectory directory = new ClinikoDirectory();
 		List<JsonNode> practitionerNodes = new ArrayList<>();
-		eachRecord(client, directory.unavailable, "/practitioners?per_page=100", "practitioners", practitionerNodes::add);
-		eachRecord(client, directory.unavailable, "/practitioners/inactive?per_page=100", "practitioners", practitionerNodes::add);
+		client.eachOptional("/practitioners?per_page=100", "practitioners", directory.unavailable, practitionerNodes::add);
+		client.eachOptional("/practitioners/inactive?per_page=100", "practitioners", directory.unavailable, practitionerNodes::add);
 		for (JsonNode p : practitionerNodes) {
 			Long id = ClinikoJson.id(p, "id");
 			if (id == null || directory.practitioners.containsKey(id)) {
@@ -66,36 +65,13 @@ public final class ClinikoDirectory {
 			directory.practitioners.put(id,
 					new ClinikoPractitioner(id, display, first, last, email, active == null || active));
 		}
-		eachRecord(client, directory.unavailable, "/appointment_types?per_page=100&q%5B%5D=archived_at:*", "appointment_types",
+		client.eachOptional("/appointment_types?per_page=100&q%5B%5D=archived_at:*", "appointment_types", directory.unavailable,
 				t -> directory.appointmentTypes.put(ClinikoJson.id(t, "id"), ClinikoJson.text(t, "name")));
-		eachRecord(client, directory.unavailable, "/businesses?per_page=100&q%5B%5D=archived_at:*", "businesses", b -> {
+		client.eachOptional("/businesses?per_page=100&q%5B%5D=archived_at:*", "businesses", directory.unavailable, b -> {
 			String name = ClinikoJson.text(b, "business_name");
 			directory.businesses.put(ClinikoJson.id(b, "id"), name != null ? name : ClinikoJson.text(b, "display_name"));
 		});
 		return directory;
-	}
-
-	private static void eachRecord(ClinikoClient client, java.util.Set<String> unavailable, String firstPage,
-			String key, Consumer<JsonNode> consumer) {
-		String next = firstPage;
-		while (next != null) {
-			JsonNode page;
-			try {
-				page = client.get(next);
-			}
-			catch (ClinikoClient.ClinikoRefusedException ex) {
-				if (next.equals(firstPage) && (ex.status() == 404 || ex.status() == 403)) {
-					// Names only: meetings get plainer titles, practitioners may stay unresolved.
-					org.slf4j.LoggerFactory.getLogger(ClinikoDirectory.class)
-						.warn("Cliniko has no {} list for this key ({}); carrying on without it", key, ex.status());
-					unavailable.add(key);
-					return;
-				}
-				throw ex;
-			}
-			page.path(key).forEach(consumer);
-			next = ClinikoJson.text(page.path("links"), "next");
-		}
 	}
 
 	/** Lists the account or key lacked (names on meetings and owners may be missing). */

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import tools.jackson.databind.JsonNode;
 
@@ -37,7 +36,7 @@ public final class PatientDetails {
 	/** Loads alerts, referral sources and custom field definitions. */
 	public static PatientDetails load(ClinikoClient client) {
 		PatientDetails d = new PatientDetails();
-		each(client, d.unavailable, "/medical_alerts?per_page=100", "medical_alerts", a -> {
+		client.eachOptional("/medical_alerts?per_page=100", "medical_alerts", d.unavailable, a -> {
 			Long patient = ClinikoJson.linkedId(a, "patient");
 			String name = ClinikoJson.text(a, "name");
 			if (patient != null && name != null) {
@@ -45,9 +44,9 @@ public final class PatientDetails {
 			}
 		});
 		Map<Long, String> typeNames = new HashMap<>();
-		each(client, d.unavailable, "/referral_source_types?per_page=100&q%5B%5D=archived_at:*", "referral_source_types",
+		client.eachOptional("/referral_source_types?per_page=100&q%5B%5D=archived_at:*", "referral_source_types", d.unavailable,
 				t -> typeNames.put(ClinikoJson.id(t, "id"), ClinikoJson.text(t, "name")));
-		each(client, d.unavailable, "/referral_sources?per_page=100&q%5B%5D=archived_at:*", "referral_sources", r -> {
+		client.eachOptional("/referral_sources?per_page=100&q%5B%5D=archived_at:*", "referral_sources", d.unavailable, r -> {
 			Long patient = ClinikoJson.linkedId(r, "patient");
 			if (patient == null) {
 				return;
@@ -102,30 +101,6 @@ public final class PatientDetails {
 			}
 		}
 		return d;
-	}
-
-	private static void each(ClinikoClient client, java.util.Set<String> unavailable, String firstPage, String key,
-			Consumer<JsonNode> consumer) {
-		String next = firstPage;
-		while (next != null) {
-			JsonNode page;
-			try {
-				page = client.get(next);
-			}
-			catch (ClinikoClient.ClinikoRefusedException ex) {
-				if (next.equals(firstPage) && (ex.status() == 404 || ex.status() == 403)) {
-					// Optional detail: carry on without it.
-					org.slf4j.LoggerFactory.getLogger(PatientDetails.class)
-						.warn("Cliniko has no {} list for this key ({}); patients are migrated without it", key,
-								ex.status());
-					unavailable.add(key);
-					return;
-				}
-				throw ex;
-			}
-			page.path(key).forEach(consumer);
-			next = ClinikoJson.text(page.path("links"), "next");
-		}
 	}
 
 	String medicalAlerts(long patientId) {

@@ -43,6 +43,11 @@ final class BridgeCommandLine {
 		@Option(names = "--no-approval",
 				description = "Start a full migration without an approved plan (for scheduled jobs).")
 		boolean noApproval;
+
+		@Option(names = "--reconcile",
+				description = "When the run completes, reconcile it (as the reconcile command) and add the result to"
+						+ " its report; exit 3 if they do not agree.")
+		boolean reconcile;
 	}
 
 	@Command(name = "restart", mixinStandardHelpOptions = true,
@@ -100,20 +105,37 @@ final class BridgeCommandLine {
 		String since;
 	}
 
-	@Command(name = "rollback", description = "Not available in this version.")
+	@Command(name = "rollback", mixinStandardHelpOptions = true,
+			description = "Undo in HubSpot what a run did: remove the associations it added, restore the records it"
+					+ " updated to their before-images, archive the records it created. Run it again to resume.")
 	static final class Rollback {
 
-		@Parameters(index = "0", arity = "0..1")
+		@Parameters(index = "0", paramLabel = "<run-id>", description = "the migrate or sync run to undo (see status)")
 		String runId;
 
-		@Option(names = "--dry-run")
+		@Option(names = "--dry-run", description = "List what would be done (rollback-plan.csv); change nothing.")
 		boolean dryRun;
+
+		@Option(names = "--include-schema",
+				description = "Also delete the properties, groups and pipeline the run created, when no record uses them.")
+		boolean includeSchema;
+
+		@Option(names = "--force",
+				description = "Roll back even though later runs wrote the same records (their changes are overwritten).")
+		boolean force;
 	}
 
-	@Command(name = "reconcile", description = "Not available in this version.")
+	@Command(name = "reconcile", mixinStandardHelpOptions = true,
+			description = "Compare Cliniko with HubSpot for a run (default: the newest completed migrate run):"
+					+ " counts, every record present once, mapped values, associations. Exit 0 clean, 3 mismatched.")
 	static final class Reconcile {
 
-		@Parameters(index = "0", arity = "0..1")
+		@Parameters(index = "0", arity = "0..1", paramLabel = "<run-id>", description = "the migrate or sync run")
 		String runId;
+
+		@Option(names = "--sample", paramLabel = "N",
+				description = "Compare the property values of about N records per object (presence and associations"
+						+ " are checked for every record).")
+		Integer sample;
 	}
 }

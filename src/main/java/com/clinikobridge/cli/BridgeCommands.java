@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import com.clinikobridge.job.ConfigurationException;
+import com.clinikobridge.job.RollbackLauncher;
 import com.clinikobridge.job.RunLauncher;
 import com.clinikobridge.ledger.RunStore.Run;
 import picocli.CommandLine;
@@ -35,8 +36,11 @@ public class BridgeCommands {
 
 	private final RunLauncher launcher;
 
-	public BridgeCommands(RunLauncher launcher) {
+	private final RollbackLauncher rollbacks;
+
+	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks) {
 		this.launcher = launcher;
+		this.rollbacks = rollbacks;
 	}
 
 	/** A parsed command line, or the exit code when parsing already settled it (help, usage error). */
@@ -81,7 +85,8 @@ public class BridgeCommands {
 					throw new ConfigurationException("--sample must be a whole number of patients, at least 1");
 				}
 				return launcher
-					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping, m.sample, m.noApproval), overrides, out)
+					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping, m.sample,
+							m.noApproval, m.reconcile), overrides, out)
 					.exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Plan p) {
@@ -92,7 +97,18 @@ public class BridgeCommands {
 				return launcher.schema(sc.apply, sc.source, sc.mapping, overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Restart r) {
+				java.util.Optional<Run> stored = launcher.find(r.runId);
+				if (stored.isPresent() && stored.get().command().equals("rollback")) {
+					return rollbacks.restart(stored.get(), overrides, out).exitCode();
+				}
 				return launcher.restart(r.runId, overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Rollback rb) {
+				return rollbacks.rollback(new RollbackLauncher.RollbackRequest(rb.runId, rb.dryRun, rb.includeSchema,
+						rb.force), overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Reconcile rc) {
+				return launcher.reconcile(rc.runId, rc.sample, overrides, out).exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Status) {
 				for (Run run : launcher.runs()) {

@@ -102,6 +102,9 @@ public final class ResilientHttp {
 			catch (ResourceAccessException ex) {
 				reply = null;
 			}
+			if (reply != null) {
+				stats.daily(reply.header("X-HubSpot-RateLimit-Daily"), reply.header("X-HubSpot-RateLimit-Daily-Remaining"));
+			}
 			if (!idempotent && (reply == null || reply.status() >= 500)) {
 				throw new ApiUnavailableException(api + " " + method + " " + path + " got "
 						+ (reply == null ? "no answer" : String.valueOf(reply.status()))

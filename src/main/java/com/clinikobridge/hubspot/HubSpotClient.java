@@ -3,6 +3,9 @@ package com.clinikobridge.hubspot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -326,41 +329,16 @@ public final class HubSpotClient {
 	 */
 	public Map<String, Map<String, String>> read(String objectType, List<String> ids, List<String> properties) {
 		Map<String, Map<String, String>> found = new HashMap<>();
-		for (int from = 0; from < ids.size(); from += 100) {
-			ObjectNode body = JSON.createObjectNode();
-			ArrayNode props = body.putArray("properties");
-			properties.forEach(props::add);
-			ArrayNode inputs = body.putArray("inputs");
-			ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> inputs.addObject().put("id", id));
-			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
-			if (!reply.ok() && reply.status() != 207) {
-				throw error(reply);
-			}
-			for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
-				Map<String, String> values = new HashMap<>();
-				for (Map.Entry<String, JsonNode> p : r.path("properties").properties()) {
-					if (!p.getValue().isNull()) {
-						values.put(p.getKey(), p.getValue().asString());
-					}
-				}
-				found.put(r.path("id").asString(), values);
-			}
+		for (JsonNode r : batchRead(objectType, null, ids, properties, true)) {
+			found.put(r.path("id").asString(), values(r));
 		}
 		return found;
 	}
 
 	/** Reads records by their unique ID property ({@code batch/read} with {@code idProperty}). */
 	Map<String, Written> readByIdProperty(String objectType, String idProperty, List<String> keys) {
-		ObjectNode body = JSON.createObjectNode().put("idProperty", idProperty);
-		body.putArray("properties").add(idProperty);
-		ArrayNode inputs = body.putArray("inputs");
-		keys.forEach(k -> inputs.addObject().put("id", k));
-		HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
 		Map<String, Written> found = new HashMap<>();
-		if (!reply.ok()) {
-			return found;
-		}
-		for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
+		for (JsonNode r : batchRead(objectType, idProperty, keys, List.of(idProperty), false)) {
 			String key = r.path("properties").path(idProperty).asString(null);
 			if (key != null) {
 				String created = r.path("createdAt").asString(null);
@@ -369,6 +347,68 @@ public final class HubSpotClient {
 			}
 		}
 		return found;
+	}
+
+	/** A record as HubSpot holds it now: its id and the values of the properties asked for (empty ones left out). */
+	public record Current(String hubspotId, Map<String, String> values) {
+	}
+
+	/**
+	 * Reads records by their unique ID property ({@code batch/read} with {@code idProperty}, ≤ 100
+	 * per call); records HubSpot does not hold are left out.
+	 * @return unique ID value → the record's id and values
+	 * @throws HubSpotException when HubSpot refuses the read
+	 */
+	public Map<String, Current> readByUniqueId(String objectType, String idProperty, Collection<String> keys,
+			Collection<String> properties) {
+		List<String> wanted = new ArrayList<>(properties);
+		if (!wanted.contains(idProperty)) {
+			wanted.add(idProperty);
+		}
+		Map<String, Current> found = new HashMap<>();
+		for (JsonNode r : batchRead(objectType, idProperty, new ArrayList<>(keys), wanted, true)) {
+			Map<String, String> values = values(r);
+			String key = values.get(idProperty);
+			if (key != null) {
+				found.put(key, new Current(r.path("id").asString(), values));
+			}
+		}
+		return found;
+	}
+
+	private static Map<String, String> values(JsonNode record) {
+		Map<String, String> values = new HashMap<>();
+		for (Map.Entry<String, JsonNode> p : record.path("properties").properties()) {
+			if (!p.getValue().isNull() && !p.getValue().asString("").isEmpty()) {
+				values.put(p.getKey(), p.getValue().asString());
+			}
+		}
+		return values;
+	}
+
+	/** {@code batch/read} in calls of 100: the records found (a 207 lists the missing ones as errors). */
+	private List<JsonNode> batchRead(String objectType, String idProperty, List<String> ids, List<String> properties,
+			boolean strict) {
+		List<JsonNode> results = new ArrayList<>();
+		for (int from = 0; from < ids.size(); from += 100) {
+			ObjectNode body = JSON.createObjectNode();
+			if (idProperty != null) {
+				body.put("idProperty", idProperty);
+			}
+			ArrayNode props = body.putArray("properties");
+			properties.forEach(props::add);
+			ArrayNode inputs = body.putArray("inputs");
+			ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> inputs.addObject().put("id", id));
+			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
+			if (!reply.ok() && reply.status() != 207) {
+				if (strict) {
+					throw error(reply);
+				}
+				continue;
+			}
+			JSON.readTree(reply.body()).path("results").forEach(results::add);
+		}
+		return results;
 	}
 
 	private static String firstOf(JsonNode array) {
@@ -473,7 +513,17 @@ public final class HubSpotClient {
 	 * @return value → HubSpot record id
 	 */
 	public Map<String, String> search(String objectType, String property, List<String> values) {
-		Map<String, String> found = new HashMap<>();
+		Map<String, String> first = new HashMap<>();
+		searchAll(objectType, property, values).forEach((value, ids) -> first.put(value, ids.get(0)));
+		return first;
+	}
+
+	/**
+	 * Like {@link #search}, with every record found per value: more than one means duplicates.
+	 * @return value → HubSpot record ids, in id order
+	 */
+	public Map<String, List<String>> searchAll(String objectType, String property, List<String> values) {
+		Map<String, List<String>> found = new HashMap<>();
 		for (int from = 0; from < values.size(); from += 100) {
 			String after = null;
 			do {
@@ -492,7 +542,8 @@ public final class HubSpotClient {
 				values.subList(from, Math.min(values.size(), from + 100)).forEach(filterValues::add);
 				JsonNode page = call(HttpMethod.POST, paths.objects(objectType) + "/search", body);
 				for (JsonNode r : page.path("results")) {
-					found.putIfAbsent(r.path("properties").path(property).asString(""), r.path("id").asString());
+					found.computeIfAbsent(r.path("properties").path(property).asString(""), k -> new ArrayList<>())
+						.add(r.path("id").asString());
 				}
 				after = page.path("paging").path("next").path("after").asString(null);
 			}
@@ -541,5 +592,106 @@ public final class HubSpotClient {
 			}
 		}
 		return refused;
+	}
+
+	/**
+	 * The records each record is associated with, of one type (v4 {@code batch/read}, ≤ 1,000
+	 * per call). Records without associations are left out.
+	 * @return from record id → associated record ids
+	 */
+	public Map<String, Set<String>> associated(String fromType, String toType, Collection<String> fromIds) {
+		List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(fromIds));
+		Map<String, Set<String>> found = new HashMap<>();
+		for (int from = 0; from < ids.size(); from += 1000) {
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode inputs = body.putArray("inputs");
+			ids.subList(from, Math.min(ids.size(), from + 1000)).forEach(id -> inputs.addObject().put("id", id));
+			HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatch(fromType, toType, "read"),
+					JSON.writeValueAsString(body));
+			if (!reply.ok() && reply.status() != 207) {
+				throw error(reply);
+			}
+			for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
+				Set<String> to = found.computeIfAbsent(r.path("from").path("id").asString(), k -> new HashSet<>());
+				r.path("to").forEach(t -> to.add(t.path("toObjectId").asString()));
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * Removes every association between each pair of records (v4 {@code batch/archive}, ≤ 100
+	 * pairs per call). Removing associations that are already gone is harmless.
+	 */
+	public void unassociate(String fromType, String toType, List<Association> pairs) {
+		for (int from = 0; from < pairs.size(); from += 100) {
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode inputs = body.putArray("inputs");
+			for (Association a : pairs.subList(from, Math.min(pairs.size(), from + 100))) {
+				ObjectNode input = inputs.addObject();
+				input.putObject("from").put("id", a.fromId());
+				input.putArray("to").addObject().put("id", a.toId());
+			}
+			call(HttpMethod.POST, paths.associationsBatch(fromType, toType, "archive"), body);
+		}
+	}
+
+	/**
+	 * Archives records by HubSpot id ({@code batch/archive}, ≤ 100 per call, 204). Archiving a
+	 * record that is already archived is harmless; archived records stay restorable in HubSpot's
+	 * UI for 90 days.
+	 */
+	public void archive(String objectType, Collection<String> ids) {
+		List<String> list = new ArrayList<>(ids);
+		for (int from = 0; from < list.size(); from += 100) {
+			ObjectNode body = JSON.createObjectNode();
+			ArrayNode inputs = body.putArray("inputs");
+			list.subList(from, Math.min(list.size(), from + 100)).forEach(id -> inputs.addObject().put("id", id));
+			call(HttpMethod.POST, paths.batch(objectType, "archive"), body);
+		}
+	}
+
+	/**
+	 * How many records have a value for a property ({@code HAS_PROPERTY}, or {@code EQ value}
+	 * when a value is given), from the CRM search total (one request).
+	 */
+	public long count(String objectType, String property, String value) {
+		ObjectNode body = JSON.createObjectNode().put("limit", 1);
+		body.putArray("properties").add(property);
+		ObjectNode filter = body.putArray("filterGroups").addObject().putArray("filters").addObject()
+			.put("propertyName", property);
+		if (value == null) {
+			filter.put("operator", "HAS_PROPERTY");
+		}
+		else {
+			filter.put("operator", "EQ").put("value", value);
+		}
+		return call(HttpMethod.POST, paths.objects(objectType) + "/search", body).path("total").asLong(0);
+	}
+
+	/** Deletes (archives) a property; one that is already gone is not an error. */
+	public void deleteProperty(String objectType, String name) {
+		deleteTolerateMissing(paths.properties(objectType) + "/" + name);
+	}
+
+	/** Deletes a property group; one that is already gone is not an error. */
+	public void deletePropertyGroup(String objectType, String name) {
+		deleteTolerateMissing(paths.propertyGroups(objectType) + "/" + name);
+	}
+
+	/** Deletes a pipeline; one that is already gone is not an error. */
+	public void deletePipeline(String objectType, String pipelineId) {
+		deleteTolerateMissing(paths.pipelines(objectType) + "/" + pipelineId);
+	}
+
+	private void deleteTolerateMissing(String path) {
+		try {
+			call(HttpMethod.DELETE, path, null);
+		}
+		catch (HubSpotException ex) {
+			if (ex.status() != 404) {
+				throw ex;
+			}
+		}
 	}
 }

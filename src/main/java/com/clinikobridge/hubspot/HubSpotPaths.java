@@ -45,8 +45,13 @@ public record HubSpotPaths(String version) {
 	}
 
 	public String associationsBatchCreate(String from, String to) {
+		return associationsBatch(from, to, "create");
+	}
+
+	/** v4 association batch endpoints: {@code create}, {@code read}, {@code archive}. */
+	public String associationsBatch(String from, String to, String action) {
 		return (legacy() ? "/crm/v4/associations/" : "/crm/associations/" + version + "/") + from + "/" + to
-				+ "/batch/create";
+				+ "/batch/" + action;
 	}
 
 	public String owners() {

@@ -32,8 +32,28 @@ public final class SchemaSetup {
 
 	private final HubSpotClient client;
 
+	private final Recorder recorder;
+
+	/** Told of each schema object just before it is created, so a rollback can remove it. */
+	@FunctionalInterface
+	public interface Recorder {
+
+		/**
+		 * @param kind {@code property}, {@code group} or {@code pipeline}
+		 * @param name the property or group name, or the pipeline's label
+		 */
+		void creating(String kind, String objectType, String name);
+
+	}
+
 	public SchemaSetup(HubSpotClient client) {
+		this(client, (kind, objectType, name) -> {
+		});
+	}
+
+	public SchemaSetup(HubSpotClient client, Recorder recorder) {
 		this.client = client;
+		this.recorder = recorder;
 	}
 
 	/**
@@ -48,6 +68,7 @@ public final class SchemaSetup {
 		for (Map.Entry<String, List<PropertySpec>> entry : byObjectType.entrySet()) {
 			String type = entry.getKey();
 			if (!client.propertyGroups(type).contains(GROUP)) {
+				recorder.creating("group", type, GROUP);
 				client.createPropertyGroup(type, GROUP, "Cliniko");
 			}
 			Map<String, JsonNode> existing = client.properties(type);
@@ -62,6 +83,7 @@ public final class SchemaSetup {
 				}
 				else if (spec.unique()) {
 					// One at a time, so a refusal is known to be about this property.
+					recorder.creating("property", type, spec.name());
 					try {
 						client.createProperties(type, List.of(definition(spec))).forEach(message -> {
 							throw new HubSpotException(400, "VALIDATION_ERROR", message);
@@ -79,6 +101,7 @@ public final class SchemaSetup {
 					created++;
 				}
 				else {
+					recorder.creating("property", type, spec.name());
 					missing.add(definition(spec));
 				}
 			}
@@ -224,6 +247,39 @@ public final class SchemaSetup {
 				pipeline = createPipeline(pipelineLabel, stages);
 			}
 		}
+		return portalSchema(pipeline, stages);
+	}
+
+	/**
+	 * Read-only: the deal pipeline the mapping names (by id, else by label) with its stage ids,
+	 * when the portal has it; nothing is created.
+	 */
+	public java.util.Optional<PortalSchema> findDealPipeline(String pipelineLabel, String pipelineId,
+			Map<String, String> stages) {
+		JsonNode pipeline = findPipeline(p -> pipelineId != null ? pipelineId.equals(p.path("id").asString(null))
+				: pipelineLabel.equals(p.path("label").asString(null)));
+		return pipeline == null ? java.util.Optional.empty() : java.util.Optional.of(portalSchema(pipeline, stages));
+	}
+
+	/**
+	 * Read-only: the object types whose unique ID property exists without
+	 * {@code hasUniqueValue}, so their records are found through the id map.
+	 */
+	public Set<String> typesWithoutUniqueId(Map<String, List<PropertySpec>> byObjectType) {
+		Set<String> types = new java.util.LinkedHashSet<>();
+		byObjectType.forEach((type, specs) -> {
+			Map<String, JsonNode> existing = client.properties(type);
+			for (PropertySpec spec : specs) {
+				JsonNode found = existing.get(spec.name());
+				if (spec.unique() && found != null && !found.path("hasUniqueValue").asBoolean(false)) {
+					types.add(type);
+				}
+			}
+		});
+		return types;
+	}
+
+	private static PortalSchema portalSchema(JsonNode pipeline, Map<String, String> stages) {
 		Map<Integer, String> stageIds = new LinkedHashMap<>();
 		for (Map.Entry<String, String> stage : stages.entrySet()) {
 			for (JsonNode s : pipeline.path("stages")) {
@@ -249,6 +305,7 @@ public final class SchemaSetup {
 			ObjectNode s = list.addObject().put("label", stage.getValue()).put("displayOrder", order++);
 			s.putObject("metadata").put("probability", PROBABILITY.get(stage.getKey()));
 		}
+		recorder.creating("pipeline", "deals", label);
 		try {
 			JsonNode created = client.createPipeline("deals", body);
 			log.info("Created a deal pipeline for invoices");

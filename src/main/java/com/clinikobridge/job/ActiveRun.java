@@ -77,6 +77,14 @@ public class ActiveRun {
 
 	private final AtomicLong sharedEmails = new AtomicLong();
 
+	private volatile String targetRunId;
+
+	private volatile int reconcileSample;
+
+	private volatile boolean reconciling;
+
+	private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
 			Mapping mapping, Set<String> objects, ClinikoClient cliniko, HubSpotClient hubspot) {
 		this.mapping = mapping;
@@ -101,6 +109,44 @@ public class ActiveRun {
 		this.preview.clear();
 		this.associationFailures.set(0);
 		this.sharedEmails.set(0);
+		this.targetRunId = null;
+		this.reconcileSample = 0;
+		this.reconciling = false;
+		this.notes.clear();
+	}
+
+	/** The run a rollback or reconcile run acts on, or null for migrate runs. */
+	public String targetRunId() {
+		return targetRunId;
+	}
+
+	void targetRunId(String targetRunId) {
+		this.targetRunId = targetRunId;
+	}
+
+	/** Whether this run reconciles: it reads and compares, and writes nothing to HubSpot. */
+	public boolean reconciling() {
+		return reconciling;
+	}
+
+	/** Reconcile runs: how many records per object to compare values for (0 = every record). */
+	int reconcileSample() {
+		return reconcileSample;
+	}
+
+	void reconcile(String targetRunId, int sample) {
+		this.reconciling = true;
+		this.targetRunId = targetRunId;
+		this.reconcileSample = sample;
+	}
+
+	/** Report notes steps leave for the end of the run (e.g. schema a rollback kept). */
+	void note(String note) {
+		notes.add(note);
+	}
+
+	List<String> notes() {
+		return List.copyOf(notes);
 	}
 
 	public String runId() {

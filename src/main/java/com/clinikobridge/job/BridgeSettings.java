@@ -14,11 +14,14 @@ import com.clinikobridge.http.RetryBudget;
  * @param hubspotRequestsPerWindow proactive HubSpot pace (100 per 10 s by default; 0 = unlimited)
  * @param searchLag how long HubSpot's search index may lag a create (15 s by default)
  * @param noApproval start full migrations without an approved plan, as {@code --no-approval} does
+ * @param hubspotDailyLimit the portal's daily request limit when HubSpot does not report it
+ * (250,000 by default: the lowest tier of private apps, HubSpot DIGEST §2)
  */
 public record BridgeSettings(String clinikoApiKey, String clinikoApiUrl, String clinikoUserAgent,
 		int clinikoRequestsPerWindow, Duration clinikoWindow, String hubspotAccessToken, String hubspotApiUrl,
 		String hubspotApiVersion, int hubspotRequestsPerWindow, Duration hubspotWindow, String fallbackOwnerEmail,
-		Path reportDir, RetryBudget retryBudget, Duration httpTimeout, Duration searchLag, boolean noApproval) {
+		Path reportDir, RetryBudget retryBudget, Duration httpTimeout, Duration searchLag, boolean noApproval,
+		int hubspotDailyLimit) {
 
 	public boolean hasHubSpotToken() {
 		return hubspotAccessToken != null && !hubspotAccessToken.isBlank();

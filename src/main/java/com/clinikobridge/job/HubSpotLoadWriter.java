@@ -15,6 +15,9 @@ import java.util.TreeMap;
 
 import com.clinikobridge.hubspot.HubSpotClient;
 import com.clinikobridge.hubspot.HubSpotClient.Association;
+import com.clinikobridge.hubspot.HubSpotClient.Current;
+import com.clinikobridge.ledger.Ledger.AddedAssociation;
+import com.clinikobridge.ledger.Ledger.BeforeImage;
 import com.clinikobridge.hubspot.HubSpotClient.UpsertOutcome;
 import com.clinikobridge.hubspot.HubSpotClient.Written;
 import com.clinikobridge.hubspot.HubSpotRecord;
@@ -86,6 +89,12 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 
 		Map<String, String> targetIds = resolveTargets(valid, rejected, object);
+		if (run.reconciling()) {
+			Map<String, Map<String, String>> expected = new LinkedHashMap<>();
+			valid.forEach((key, r) -> expected.put(key, withReferences(r, targetIds)));
+			new Reconciler(run, ledger).compare(mapping, valid, expected, targetIds, chunk.size());
+			return;
+		}
 		Map<String, Mapped> before = ledger.mapped(object, valid.keySet());
 		Map<String, String> hashes = new HashMap<>();
 		List<Entry> entries = new ArrayList<>(merged);
@@ -116,6 +125,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		else if (!toSend.isEmpty()) {
 			HubSpotClient hubspot = run.hubspot();
+			Map<String, BeforeImage> images = captureBeforeImages(hubspot, mapping, toSend, before);
 			UpsertOutcome outcome = run.withoutUniqueId(mapping.hubspotType())
 					? writeThroughIdMap(hubspot, mapping, toSend, before)
 					: hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), toSend);
@@ -127,7 +137,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 						valid.get(key).sourceValues()));
 			}
 			outcome.written().forEach((key, written) -> {
-				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key)),
+				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key), images.get(key)),
 						hashes.get(key)));
 				for (AssociationIntent intent : valid.get(key).associations()) {
 					String toId = targetIds.get(intent.toSourceObject() + "/" + intent.toSourceKey());
@@ -137,6 +147,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 					}
 				}
 			});
+			noteAddedAssociations(hubspot, mapping, associations, images, outcome);
 			Set<String> unsettled = new HashSet<>();
 			associations.forEach((toType, list) -> {
 				List<String> refused = hubspot.associate(mapping.hubspotType(), toType, list);
@@ -153,6 +164,81 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		ledger.record(run.runId(), object, entries);
 		ledger.reject(run.runId(), rejected);
+	}
+
+	/**
+	 * Reads, in one batch per 100 records, what HubSpot holds now for the records about to be
+	 * sent (by unique ID property, or by HubSpot id for types written through the id map), and
+	 * stores each record's before-image: whether it existed and the old values of exactly the
+	 * properties this write changes. Stored before the write is sent, and never overwritten, so
+	 * a replayed chunk keeps the state from before the run.
+	 * @return the stored image per Cliniko id
+	 */
+	private Map<String, BeforeImage> captureBeforeImages(HubSpotClient hubspot, ObjectMapping mapping,
+			Map<String, Map<String, String>> toSend, Map<String, Mapped> before) {
+		Set<String> properties = new java.util.TreeSet<>();
+		toSend.values().forEach(p -> properties.addAll(p.keySet()));
+		Map<String, Current> current = new HashMap<>();
+		if (run.withoutUniqueId(mapping.hubspotType())) {
+			Map<String, String> keyById = new HashMap<>();
+			toSend.keySet().stream().filter(before::containsKey).forEach(k -> keyById.put(before.get(k).hubspotId(), k));
+			hubspot.read(mapping.hubspotType(), new ArrayList<>(keyById.keySet()), new ArrayList<>(properties))
+				.forEach((id, values) -> current.put(keyById.get(id), new Current(id, values)));
+		}
+		else {
+			current.putAll(hubspot.readByUniqueId(mapping.hubspotType(), mapping.idProperty(), toSend.keySet(),
+					properties));
+		}
+		List<BeforeImage> images = new ArrayList<>();
+		toSend.forEach((key, sent) -> {
+			Current now = current.get(key);
+			Map<String, String> changed = new LinkedHashMap<>();
+			if (now != null) {
+				sent.forEach((property, value) -> {
+					String old = now.values().get(property);
+					if (!(old == null ? "" : old).equals(value == null ? "" : value)) {
+						changed.put(property, old);
+					}
+				});
+			}
+			images.add(new BeforeImage(0, mapping.clinikoName(), key, now == null ? null : now.hubspotId(), now != null,
+					changed));
+		});
+		return ledger.saveBeforeImages(run.runId(), mapping.clinikoName(), images);
+	}
+
+	/**
+	 * Notes, before they are sent, the associations this write adds: all of those from records
+	 * that existed before the run to records they had no association with. (Associations of
+	 * records the run created go when rollback archives those records.)
+	 */
+	private void noteAddedAssociations(HubSpotClient hubspot, ObjectMapping mapping,
+			Map<String, List<Association>> associations, Map<String, BeforeImage> images, UpsertOutcome outcome) {
+		Set<String> existedIds = new HashSet<>();
+		outcome.written().forEach((key, written) -> {
+			BeforeImage image = images.get(key);
+			if (image != null && image.existed()) {
+				existedIds.add(written.hubspotId());
+			}
+		});
+		if (existedIds.isEmpty()) {
+			return;
+		}
+		List<AddedAssociation> added = new ArrayList<>();
+		associations.forEach((toType, list) -> {
+			List<Association> fromExisting = list.stream().filter(a -> existedIds.contains(a.fromId())).toList();
+			if (fromExisting.isEmpty()) {
+				return;
+			}
+			Map<String, Set<String>> had = hubspot.associated(mapping.hubspotType(), toType,
+					fromExisting.stream().map(Association::fromId).toList());
+			for (Association a : fromExisting) {
+				if (!had.getOrDefault(a.fromId(), Set.of()).contains(a.toId())) {
+					added.add(new AddedAssociation(0, mapping.hubspotType(), a.fromId(), toType, a.toId(), a.typeId()));
+				}
+			}
+		});
+		ledger.noteAddedAssociations(run.runId(), added);
 	}
 
 	/**
@@ -223,7 +309,15 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 	}
 
-	private Action action(Written written, boolean mappedBefore) {
+	/**
+	 * Created or updated: the before-image, stored before the first attempt to write the record,
+	 * knows whether HubSpot held it before this run; without one, a record new to the id map and
+	 * created after the run started counts as created.
+	 */
+	private Action action(Written written, boolean mappedBefore, BeforeImage image) {
+		if (image != null) {
+			return image.existed() ? Action.UPDATED : Action.CREATED;
+		}
 		boolean createdByThisRun = written.isNew() || (!mappedBefore && written.createdAt() != null
 				&& !written.createdAt().isBefore(run.startedAt().minusSeconds(1)));
 		return createdByThisRun ? Action.CREATED : Action.UPDATED;

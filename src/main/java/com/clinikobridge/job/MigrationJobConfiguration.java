@@ -77,7 +77,7 @@ class MigrationJobConfiguration {
 	@Bean
 	Job migrateJob(JobRepository jobRepository, RunStore runs, Step prepareStep, Step schemaStep, Step ownersStep,
 			Step patientEmailsStep, Step contactsStep, Step productsStep, Step patientsStep, Step appointmentsStep,
-			Step treatmentNotesStep, Step invoicesStep, Step invoiceItemsStep) {
+			Step treatmentNotesStep, Step invoicesStep, Step invoiceItemsStep, Step reconcileTotalsStep) {
 		JobExecutionListener recordExecution = new JobExecutionListener() {
 			@Override
 			public void beforeJob(JobExecution execution) {
@@ -97,6 +97,7 @@ class MigrationJobConfiguration {
 			.next(treatmentNotesStep)
 			.next(invoicesStep)
 			.next(invoiceItemsStep)
+			.next(reconcileTotalsStep)
 			.build();
 	}
 
@@ -136,13 +137,24 @@ class MigrationJobConfiguration {
 	}
 
 	@Bean
-	Step schemaStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run) {
+	Step schemaStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
-			if (run.dryRun()) {
+			if (run.reconciling()) {
+				// Compare against the portal as it is: find, never create.
+				SchemaSetup setup = new SchemaSetup(run.hubspot());
+				run.withoutUniqueId(setup.typesWithoutUniqueId(
+						run.mapping().schema(run.customFieldProperties(), run.objects())));
+				if (run.migrates("invoices")) {
+					run.portal(setup.findDealPipeline(run.mapping().pipelineLabel(), run.mapping().pipelineId(),
+							run.mapping().stages()).orElse(PortalSchema.placeholder()));
+				}
+			}
+			else if (run.dryRun()) {
 				run.portal(PortalSchema.placeholder());
 			}
 			else {
-				SchemaSetup setup = new SchemaSetup(run.hubspot());
+				SchemaSetup setup = new SchemaSetup(run.hubspot(),
+						(kind, type, name) -> ledger.noteSchemaChange(run.runId(), kind, type, name));
 				run.withoutUniqueId(setup.ensureProperties(
 						run.mapping().schema(run.customFieldProperties(), run.objects())));
 				if (run.migrates("invoices")) {
@@ -201,6 +213,39 @@ class MigrationJobConfiguration {
 		};
 		// Runs again on restart: a dry run keeps its claims in memory only.
 		return new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
+	}
+
+	/**
+	 * Reconcile runs only: HubSpot's count of records carrying each object's Cliniko id property
+	 * (one search each) against the records found, so records the source does not have (deleted
+	 * in Cliniko, or copies made in HubSpot) show up as {@code extra}. Skipped for samples.
+	 */
+	@Bean
+	Step reconcileTotalsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger) {
+		Tasklet tasklet = (contribution, chunkContext) -> {
+			if (!run.reconciling() || run.sample() != null) {
+				return RepeatStatus.FINISHED;
+			}
+			var tallies = ledger.tallies(run.runId());
+			var mismatches = ledger.mismatches(run.runId());
+			for (ObjectMapping m : ObjectMapping.ORDER) {
+				if (!run.migrates(m.clinikoName()) || !tallies.containsKey(m.clinikoName())) {
+					continue;
+				}
+				long copies = mismatches.stream()
+					.filter(x -> x.objectType().equals(m.clinikoName()) && x.kind().equals("duplicate"))
+					.mapToLong(x -> x.hubspotId().split(" ").length - 1L)
+					.sum();
+				long accounted = tallies.get(m.clinikoName()).present() + copies;
+				long held = run.hubspot().count(m.hubspotType(), m.idProperty(), null);
+				if (held > accounted) {
+					ledger.mismatches(run.runId(), List.of(new Ledger.Mismatch(m.clinikoName(), null, null, "extra",
+							m.idProperty(), accounted + " records", held + " records")));
+				}
+			}
+			return RepeatStatus.FINISHED;
+		};
+		return new StepBuilder("reconcileTotals", jobRepository).tasklet(tasklet, tm).build();
 	}
 
 	private static <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,

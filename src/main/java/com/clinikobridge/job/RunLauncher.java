@@ -28,6 +28,7 @@ import com.clinikobridge.mapping.ObjectMapping;
 import com.clinikobridge.mapping.OwnerDirectory.Resolution;
 import com.clinikobridge.report.DiffRow;
 import com.clinikobridge.report.HtmlReports;
+import com.clinikobridge.report.ReconcileReport;
 import com.clinikobridge.report.ReportWriter;
 import com.clinikobridge.report.RunReportData;
 import com.clinikobridge.report.RunSummary;
@@ -157,12 +158,185 @@ public class RunLauncher {
 			.addString("sample", request.sample() == null ? "" : request.sample().toString(), false)
 			.toJobParameters();
 		JobExecution execution = jobOperator.start(migrateJob, parameters);
-		return finish(runId, "migrate", execution, folder, out);
+		Outcome outcome = finish(runId, "migrate", execution, folder, out);
+		if (!request.reconcile() || effectiveDryRun || !"COMPLETED".equals(outcome.summary().status())) {
+			return outcome;
+		}
+		RunReport migrated = lastReport;
+		Outcome reconciled = reconcile(runId, null, overrides, out);
+		List<String> lines = new ArrayList<>(List.of("Reconcile " + reconciled.runId() + ": "
+				+ (reconciled.exitCode() == 0 ? "clean" : reconciled.exitCode() == 3 ? "mismatches found" : "did not complete")
+				+ " (reports/" + reconciled.runId() + "/reconcile.html)"));
+		Map<String, Object> extra = new LinkedHashMap<>(migrated.extra());
+		extra.put("reconcile", Map.of("runId", reconciled.runId(), "exitCode", reconciled.exitCode()));
+		writeRunReport(new RunReport(migrated.folder(), migrated.summary(), extra, migrated.rejected(),
+				migrated.rejectedTotal(), migrated.throughput(), concat(migrated.notes(), lines)));
+		lines.forEach(out::println);
+		int exitCode = reconciled.exitCode() != 0 ? Math.max(outcome.exitCode(), 3) : outcome.exitCode();
+		return new Outcome(runId, outcome.summary(), exitCode);
+	}
+
+	private static List<String> concat(List<String> a, List<String> b) {
+		List<String> all = new ArrayList<>(a);
+		all.addAll(b);
+		return all;
+	}
+
+	/** What a migrate run's report folder shows; kept so --reconcile can add its result. */
+	private record RunReport(Path folder, RunSummary summary, Map<String, Object> extra, List<Ledger.Rejected> rejected,
+			long rejectedTotal, List<RunReportData.ThroughputPoint> throughput, List<String> notes) {
+	}
+
+	private volatile RunReport lastReport;
+
+	private void writeRunReport(RunReport r) {
+		lastReport = r;
+		ReportWriter.summary(r.folder(), r.summary(), r.extra());
+		ReportWriter.write(r.folder().resolve("report.html"), HtmlReports.run(new RunReportData(r.summary(),
+				r.rejected(), r.rejectedTotal(), r.throughput(), r.notes())));
+		ReportWriter.write(r.folder().resolve("report.txt"), ReportWriter.text(r.summary(), r.notes()));
+	}
+
+	/**
+	 * HubSpot requests of this run against the portal's daily limit: the limit HubSpot reports
+	 * ({@code X-HubSpot-RateLimit-Daily}), else HUBSPOT_DAILY_LIMIT (250,000 by default).
+	 */
+	private Map<String, Object> dailyUsage(BridgeSettings settings) {
+		Map<String, Object> usage = new LinkedHashMap<>();
+		long requests = run.hubspot() == null ? 0 : run.hubspot().stats().requests();
+		long reported = run.hubspot() == null ? -1 : run.hubspot().stats().dailyLimit();
+		long limit = reported > 0 ? reported : settings.hubspotDailyLimit();
+		usage.put("requests", requests);
+		usage.put("dailyLimit", limit);
+		usage.put("limitFrom", reported > 0 ? "X-HubSpot-RateLimit-Daily" : "HUBSPOT_DAILY_LIMIT");
+		usage.put("percentOfDailyLimit", Math.round(requests * 10000.0 / limit) / 100.0);
+		long remaining = run.hubspot() == null ? -1 : run.hubspot().stats().dailyRemaining();
+		if (remaining >= 0) {
+			usage.put("remainingToday", remaining);
+		}
+		return usage;
 	}
 
 	/** What {@code migrate} was asked to do. {@code objects} empty means every object the source has. */
 	public record MigrateRequest(String source, boolean dryRun, List<String> objects, Path mappingFile,
-			Integer sample, boolean noApproval) {
+			Integer sample, boolean noApproval, boolean reconcile) {
+
+		public MigrateRequest(String source, boolean dryRun, List<String> objects, Path mappingFile, Integer sample,
+				boolean noApproval) {
+			this(source, dryRun, objects, mappingFile, sample, noApproval, false);
+		}
+	}
+
+	/**
+	 * Runs {@code reconcile}: the migrate job in compare mode against the source and mapping of a
+	 * completed migrate run (the newest, when none is named), writing reconcile.csv and
+	 * reconcile.html. Exit 0 when Cliniko and HubSpot agree, 3 when they do not, 1 when stopped.
+	 * @param sample compare property values of about this many records per object (null: all)
+	 * @throws ConfigurationException when there is no such run, or it wrote nothing to HubSpot
+	 */
+	public Outcome reconcile(String targetRunId, Integer sample, Map<String, String> overrides, PrintStream out)
+			throws Exception {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (sample != null && sample < 1) {
+			throw new ConfigurationException("--sample must be a whole number of records, at least 1");
+		}
+		Run target = targetRunId != null
+				? runs.find(targetRunId)
+					.orElseThrow(() -> new ConfigurationException("reconcile: there is no run '" + targetRunId
+							+ "' (see status)"))
+				: runs.all()
+					.stream()
+					.filter(r -> Set.of("migrate", "sync").contains(r.command()) && !r.dryRun()
+							&& "COMPLETED".equals(r.status()))
+					.findFirst()
+					.orElseThrow(() -> new ConfigurationException(
+							"reconcile: no completed migrate run to reconcile; name one (see status)"));
+		if (!Set.of("migrate", "sync").contains(target.command()) || target.dryRun()) {
+			throw new ConfigurationException("reconcile: run '" + target.runId() + "' is a "
+					+ (target.dryRun() ? "dry run" : target.command() + " run") + "; it wrote nothing to HubSpot");
+		}
+		if (!settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for reconcile");
+		}
+		JobExecution targetExecution = jobRepository.getJobExecution(target.jobExecutionId());
+		SourceSpec source = SourceSpec.parse(target.source());
+		String mappingFile = targetExecution.getJobParameters().getString("mapping");
+		String objects = targetExecution.getJobParameters().getString("objects");
+		Instant startedAt = Instant.now();
+		String runId = newRunId(startedAt);
+		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+		runs.create(runId, "reconcile", target.source(), false, startedAt, target.runId());
+		out.println("Reconcile " + runId + " of run " + target.runId() + " started; reports in " + folder);
+		beginReconcile(runId, startedAt, source, settings, mappingFile, objects, target.runId(),
+				sample == null ? 0 : sample);
+		JobExecution execution = jobOperator.start(migrateJob, new JobParametersBuilder().addString("runId", runId)
+			.addString("source", source.text(), false)
+			.addString("reconcile", target.runId(), false)
+			.addString("objects", objects == null ? "" : objects, false)
+			.addString("mapping", mappingFile == null ? "" : mappingFile, false)
+			.addString("sample", sample == null ? "" : sample.toString(), false)
+			.toJobParameters());
+		return finishReconcile(runId, execution, folder, out);
+	}
+
+	private void beginReconcile(String runId, Instant startedAt, SourceSpec source, BridgeSettings settings,
+			String mappingFile, String objects, String targetRunId, int sample) {
+		Mapping mapping = loadMapping(mappingFile == null || mappingFile.isEmpty() ? null : Path.of(mappingFile));
+		run.begin(runId, true, startedAt, source, settings, mapping,
+				objects == null || objects.isEmpty() ? objects(source, List.of())
+						: new LinkedHashSet<>(List.of(objects.split(","))),
+				clinikoClient(settings, source), hubspotClient(settings));
+		run.reconcile(targetRunId, sample);
+		Map<String, Set<Long>> chosen = runs.sample(targetRunId);
+		if (!chosen.isEmpty()) {
+			run.sample(new Sample(chosen.getOrDefault("patient", Set.of()), chosen.getOrDefault("merged", Set.of()),
+					chosen.getOrDefault("referrer", Set.of())));
+		}
+	}
+
+	private Outcome finishReconcile(String runId, JobExecution execution, Path folder, PrintStream out) {
+		Run stored = runs.find(runId).orElseThrow();
+		Instant ended = Instant.now();
+		String status = execution.getStatus() == BatchStatus.COMPLETED ? "COMPLETED"
+				: execution.getStatus() == BatchStatus.STOPPED ? "STOPPED" : "FAILED";
+		Map<String, Ledger.Tally> tallies = ledger.tallies(runId);
+		List<Ledger.Mismatch> mismatches = ledger.mismatches(runId);
+		int exitCode = !status.equals("COMPLETED") ? 1 : mismatches.isEmpty() ? 0 : 3;
+		RunSummary summary = new RunSummary(runId, "reconcile", status, stored.source(), false, stored.startedAt(), ended,
+				ended.toEpochMilli() - stored.startedAt().toEpochMilli(), Map.of(), httpCounts());
+		runs.ended(runId, status, exitCode, ended);
+		ReconcileReport report = new ReconcileReport(runId, stored.targetRunId(), status, tallies, mismatches,
+				run.reconcileSample());
+		ReportWriter.summary(folder, summary, Map.of("targetRunId", stored.targetRunId(), "reconcile",
+				report.byObject(), "mismatches", mismatches.size()));
+		ReportWriter.csv(folder.resolve("reconcile.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "kind",
+				"property", "expected", "hubspot" }, mismatches.stream()
+					.map(m -> new String[] { m.objectType(), m.clinikoId(), m.hubspotId(), m.kind(), m.property(),
+							m.expected(), m.actual() })
+					.toList());
+		ReportWriter.write(folder.resolve("reconcile.html"), HtmlReports.reconcile(report));
+		List<String> notes = new ArrayList<>(report.lines());
+		if (!status.equals("COMPLETED")) {
+			execution.getAllFailureExceptions().stream().findFirst()
+				.ifPresent(ex -> notes.add("Stopped by: " + rootMessage(ex)));
+			notes.add("Resume with: restart " + runId);
+		}
+		String text = ReportWriter.text(summary, notes);
+		ReportWriter.write(folder.resolve("report.txt"), text);
+		out.print(text);
+		log.info("Reconcile {} {}: {} mismatch(es) (exit code {})", runId, status, mismatches.size(), exitCode);
+		return new Outcome(runId, summary, exitCode);
+	}
+
+	private Map<String, HttpCounts> httpCounts() {
+		Map<String, HttpCounts> http = new LinkedHashMap<>();
+		http.put("cliniko", run.cliniko() == null ? new HttpCounts(0, 0, 0)
+				: new HttpCounts(run.cliniko().stats().requests(), run.cliniko().stats().throttled(),
+						run.cliniko().stats().retried()));
+		http.put("hubspot", run.hubspot() == null ? new HttpCounts(0, 0, 0)
+				: new HttpCounts(run.hubspot().stats().requests(), run.hubspot().stats().throttled(),
+						run.hubspot().stats().retried()));
+		return http;
 	}
 
 	private static Mapping loadMapping(Path file) {
@@ -232,6 +406,21 @@ public class RunLauncher {
 		}
 		BridgeSettings settings = settingsResolver.resolve(overrides);
 		SourceSpec source = SourceSpec.parse(stored.source());
+		if (stored.command().equals("reconcile")) {
+			if (!settings.hasHubSpotToken()) {
+				throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for reconcile");
+			}
+			if (last.getStatus().isRunning()) {
+				last = jobOperator.recover(last);
+			}
+			String sample = last.getJobParameters().getString("sample");
+			beginReconcile(runId, stored.startedAt(), source, settings, last.getJobParameters().getString("mapping"),
+					last.getJobParameters().getString("objects"), stored.targetRunId(),
+					sample == null || sample.isEmpty() ? 0 : Integer.parseInt(sample));
+			out.println("Reconcile " + runId + " restarting after its last committed chunk");
+			return finishReconcile(runId, jobOperator.restart(last), ReportWriter.runFolder(settings.reportDir(), runId),
+					out);
+		}
 		if (!stored.dryRun() && !settings.hasHubSpotToken()) {
 			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required to restart a run that writes to HubSpot");
 		}
@@ -275,20 +464,15 @@ public class RunLauncher {
 			objects.put(m.clinikoName(), new ObjectCounts(c.read(), c.created(), c.updated(), c.unchanged(),
 					c.rejected(), 0));
 		}
-		Map<String, HttpCounts> http = new LinkedHashMap<>();
-		http.put("cliniko", run.cliniko() == null ? new HttpCounts(0, 0, 0)
-				: new HttpCounts(run.cliniko().stats().requests(), run.cliniko().stats().throttled(),
-						run.cliniko().stats().retried()));
-		http.put("hubspot", run.hubspot() == null ? new HttpCounts(0, 0, 0)
-				: new HttpCounts(run.hubspot().stats().requests(), run.hubspot().stats().throttled(),
-						run.hubspot().stats().retried()));
+		Map<String, HttpCounts> http = httpCounts();
 		RunSummary summary = new RunSummary(runId, stored.command(), status, stored.source(), stored.dryRun(),
 				stored.startedAt(), ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), objects, http);
 		int exitCode = !status.equals("COMPLETED") ? 1 : summary.rejected() > 0 ? 3 : 0;
 		runs.ended(runId, status, exitCode, ended);
 
-		ReportWriter.summary(folder, summary);
 		ReportWriter.rejected(folder, ledger.rejections(runId));
+		ReportWriter.csv(folder.resolve("audit.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "action",
+				"error", "recorded_at", "undone_by" }, ledger.audit(runId));
 		List<String[]> owners = new ArrayList<>();
 		for (Resolution r : run.owners().resolutions()) {
 			owners.add(new String[] { r.practitioner().id() == null ? "" : r.practitioner().id().toString(),
@@ -334,6 +518,19 @@ public class RunLauncher {
 		if (summary.rejected() > 0) {
 			notes.add(summary.rejected() + " record(s) rejected, with reasons in rejected.csv");
 		}
+		notes.addAll(followUp(runId));
+		Map<String, Object> usage = dailyUsage(run.settings());
+		if (run.hubspot() != null) {
+			notes.add("HubSpot API: " + usage.get("requests") + " request(s), " + usage.get("percentOfDailyLimit")
+					+ "% of the daily limit of " + usage.get("dailyLimit")
+					+ (usage.get("limitFrom").equals("HUBSPOT_DAILY_LIMIT") ? " (assumed; set HUBSPOT_DAILY_LIMIT to"
+							+ " the portal's tier)" : " (reported by HubSpot)")
+					+ (usage.containsKey("remainingToday") ? ", " + usage.get("remainingToday") + " left today" : ""));
+		}
+		if (!stored.dryRun() && run.hubspot() != null) {
+			notes.add("To undo this run: rollback " + runId + " (--dry-run lists what it would do). "
+					+ RollbackLauncher.CANNOT_UNDO.get(0));
+		}
 		if (run.sample() != null && status.equals("COMPLETED") && !stored.dryRun() && run.hubspot() != null) {
 			List<DiffRow> diff = SampleDiff.compute(run.hubspot(), ledger, runId, run.sent());
 			long disagreements = diff.stream().filter(r -> !r.agrees()).count();
@@ -348,13 +545,35 @@ public class RunLauncher {
 			.map(r -> new RunReportData.ThroughputPoint((Long) r[0], bucket, (String) r[1], (Long) r[2]))
 			.toList();
 		List<Ledger.Rejected> rejected = ledger.rejections(runId);
-		ReportWriter.write(folder.resolve("report.html"), HtmlReports.run(new RunReportData(summary,
-				rejected.subList(0, Math.min(rejected.size(), 1000)), rejected.size(), throughput, notes)));
-		String text = ReportWriter.text(summary, notes);
-		ReportWriter.write(folder.resolve("report.txt"), text);
-		out.print(text);
+		writeRunReport(new RunReport(folder, summary, Map.of("hubspotApiUsage", usage),
+				rejected.subList(0, Math.min(rejected.size(), 1000)), rejected.size(), throughput, notes));
+		out.print(ReportWriter.text(summary, notes));
 		log.info("Run {} {} (exit code {})", runId, status, exitCode);
 		return new Outcome(runId, summary, exitCode);
+	}
+
+	/**
+	 * What needs someone's attention after the run: practitioners without a HubSpot owner (by
+	 * name, they are staff), and records HubSpot refused (the rest of the rejections are data
+	 * problems in Cliniko, listed in rejected.csv).
+	 */
+	private List<String> followUp(String runId) {
+		List<String> notes = new ArrayList<>();
+		if (run.hubspot() != null) {
+			run.owners()
+				.resolutions()
+				.stream()
+				.filter(r -> r.ownerId() == null)
+				.forEach(r -> notes.add("Follow-up: practitioner " + r.practitioner().displayName() + " ("
+						+ r.practitioner().id() + ") has no HubSpot owner; invite them to HubSpot or set"
+						+ " HUBSPOT_FALLBACK_OWNER_EMAIL, then run again"));
+		}
+		long refused = ledger.rejections(runId).stream().filter(r -> r.reason().startsWith("HubSpot refused")).count();
+		if (refused > 0) {
+			notes.add("Follow-up: " + refused + " record(s) refused by HubSpot (rejected.csv, reason \"HubSpot refused"
+					+ " it\"); fix the values or the portal's settings, then run again");
+		}
+		return notes;
 	}
 
 	/**
@@ -405,7 +624,7 @@ public class RunLauncher {
 		return notes;
 	}
 
-	private static String rootMessage(Throwable ex) {
+	static String rootMessage(Throwable ex) {
 		Throwable t = ex;
 		while (t.getCause() != null && t.getCause() != t && !(t instanceof com.clinikobridge.hubspot.PortalSetupException)) {
 			t = t.getCause();
@@ -419,7 +638,7 @@ public class RunLauncher {
 		return t.getClass().getSimpleName() + ": " + t.getMessage();
 	}
 
-	private static ClinikoClient clinikoClient(BridgeSettings settings, SourceSpec source) {
+	static ClinikoClient clinikoClient(BridgeSettings settings, SourceSpec source) {
 		if (source.isCsv()) {
 			return null;
 		}
@@ -440,7 +659,7 @@ public class RunLauncher {
 				settings.retryBudget(), settings.httpTimeout());
 	}
 
-	private static HubSpotClient hubspotClient(BridgeSettings settings) {
+	static HubSpotClient hubspotClient(BridgeSettings settings) {
 		if (!settings.hasHubSpotToken()) {
 			return null;
 		}
@@ -505,8 +724,13 @@ public class RunLauncher {
 				hubspotClient(settings), newRunId(Instant.now()), approve, out);
 	}
 
-	private static String newRunId(Instant at) {
+	static String newRunId(Instant at) {
 		return RUN_ID_TIME.format(at) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+	}
+
+	/** A run by id. */
+	public java.util.Optional<Run> find(String runId) {
+		return runs.find(runId);
 	}
 
 	/** Runs, newest first. */

@@ -57,7 +57,7 @@ public class SettingsResolver {
 				Path.of(env.get("CLINIKO_BRIDGE_REPORT_DIR", "./reports")), retry,
 				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)),
 				Duration.ofMillis(env.integer("HUBSPOT_SEARCH_LAG_MS", 15_000, 0)),
-				bool(env, "CLINIKO_BRIDGE_NO_APPROVAL"));
+				bool(env, "CLINIKO_BRIDGE_NO_APPROVAL"), env.integer("HUBSPOT_DAILY_LIMIT", 250_000, 1));
 	}
 
 	private static boolean bool(Lookup env, String key) {

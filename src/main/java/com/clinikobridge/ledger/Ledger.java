@@ -390,4 +390,312 @@ public class Ledger {
 			}
 		};
 	}
+
+	// ------------------------------------------------------------------ before-images, added associations, schema
+
+	/**
+	 * A record's state in HubSpot before a run wrote it: whether it existed, and the old values of
+	 * exactly the properties the run changed (null for a value that was empty).
+	 */
+	public record BeforeImage(long imageId, String objectType, String clinikoId, String hubspotId, boolean existed,
+			Map<String, String> properties) {
+	}
+
+	/** An association a run added between two records that had none before. */
+	public record AddedAssociation(long associationId, String fromType, String fromId, String toType, String toId,
+			int typeId) {
+	}
+
+	/** A record a run created, from its audit entry. */
+	public record CreatedRecord(long entryId, String objectType, String clinikoId, String hubspotId) {
+	}
+
+	/** A schema object a run created: kind property, group or pipeline (name is the pipeline's label). */
+	public record SchemaChange(long changeId, String kind, String objectType, String name) {
+	}
+
+	private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+		.build();
+
+	/**
+	 * Stores before-images in a transaction of their own that commits at once (before the write
+	 * is sent). An image already stored for a record in this run is kept: a replayed chunk sees
+	 * the run's own first write, not the state before the run.
+	 * @return the stored image of each record, by Cliniko id
+	 */
+	public Map<String, BeforeImage> saveBeforeImages(String runId, String objectType, List<BeforeImage> images) {
+		if (images.isEmpty()) {
+			return Map.of();
+		}
+		List<String> ids = images.stream().map(BeforeImage::clinikoId).toList();
+		return ownTransaction.execute(status -> {
+			Map<String, BeforeImage> stored = beforeImages(runId, objectType, ids);
+			Timestamp now = Timestamp.from(Instant.now());
+			List<Object[]> rows = new ArrayList<>();
+			for (BeforeImage image : images) {
+				if (!stored.containsKey(image.clinikoId())) {
+					rows.add(new Object[] { runId, objectType, image.clinikoId(), image.hubspotId(), image.existed(),
+							JSON.writeValueAsString(image.properties()), now });
+				}
+			}
+			jdbc.batchUpdate("INSERT INTO before_image (run_id, object_type, cliniko_id, hubspot_id, existed,"
+					+ " properties, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+			return beforeImages(runId, objectType, ids);
+		});
+	}
+
+	private Map<String, BeforeImage> beforeImages(String runId, String objectType, Collection<String> clinikoIds) {
+		Map<String, BeforeImage> found = new HashMap<>();
+		named.query("SELECT * FROM before_image WHERE run_id = :run AND object_type = :type AND cliniko_id IN (:ids)",
+				new MapSqlParameterSource("run", runId).addValue("type", objectType).addValue("ids", clinikoIds),
+				rs -> {
+					BeforeImage image = beforeImage(rs);
+					found.put(image.clinikoId(), image);
+				});
+		return found;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static BeforeImage beforeImage(java.sql.ResultSet rs) throws java.sql.SQLException {
+		Map<String, String> properties = JSON.readValue(rs.getString("properties"), LinkedHashMap.class);
+		return new BeforeImage(rs.getLong("image_id"), rs.getString("object_type"), rs.getString("cliniko_id"),
+				rs.getString("hubspot_id"), rs.getBoolean("existed"), properties);
+	}
+
+	/** Notes associations about to be sent, in a transaction of its own (kept if already noted). */
+	public void noteAddedAssociations(String runId, List<AddedAssociation> associations) {
+		if (associations.isEmpty()) {
+			return;
+		}
+		Timestamp now = Timestamp.from(Instant.now());
+		ownTransaction.executeWithoutResult(status -> {
+			Set<String> noted = new HashSet<>();
+			named.query("SELECT from_type, from_id, to_type, to_id FROM added_association WHERE run_id = :run"
+					+ " AND from_id IN (:ids)", new MapSqlParameterSource("run", runId).addValue("ids",
+							associations.stream().map(AddedAssociation::fromId).distinct().toList()),
+					rs -> {
+						noted.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
+					});
+			List<Object[]> rows = new ArrayList<>();
+			for (AddedAssociation a : associations) {
+				if (noted.add(a.fromType() + "/" + a.fromId() + "/" + a.toType() + "/" + a.toId())) {
+					rows.add(new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now });
+				}
+			}
+			jdbc.batchUpdate("INSERT INTO added_association (run_id, from_type, from_id, to_type, to_id, type_id,"
+					+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+		});
+	}
+
+	/** Notes a schema object about to be created, in a transaction of its own (kept if already noted). */
+	public void noteSchemaChange(String runId, String kind, String objectType, String name) {
+		ownTransaction.executeWithoutResult(status -> {
+			Long known = jdbc.queryForObject("SELECT COUNT(*) FROM schema_change WHERE run_id = ? AND kind = ?"
+					+ " AND object_type = ? AND name = ?", Long.class, runId, kind, objectType, name);
+			if (known == null || known == 0) {
+				jdbc.update("INSERT INTO schema_change (run_id, kind, object_type, name, recorded_at) VALUES (?, ?, ?, ?, ?)",
+						runId, kind, objectType, name, Timestamp.from(Instant.now()));
+			}
+		});
+	}
+
+	/** Added associations of a run not yet removed, newest first, with ids below {@code beforeId}. */
+	public List<AddedAssociation> associationsToRemove(String runId, long beforeId, int limit) {
+		return jdbc.query("SELECT * FROM added_association WHERE run_id = ? AND removed_by IS NULL AND association_id < ?"
+				+ " ORDER BY association_id DESC FETCH FIRST " + limit + " ROWS ONLY",
+				(rs, i) -> new AddedAssociation(rs.getLong("association_id"), rs.getString("from_type"),
+						rs.getString("from_id"), rs.getString("to_type"), rs.getString("to_id"), rs.getInt("type_id")),
+				runId, beforeId);
+	}
+
+	/** Before-images of records a run updated (existed before it), not yet restored, newest first. */
+	public List<BeforeImage> imagesToRestore(String runId, long beforeId, int limit) {
+		return jdbc.query("SELECT * FROM before_image b WHERE b.run_id = ? AND b.existed = TRUE AND b.restored_by IS NULL"
+				+ " AND b.image_id < ? AND EXISTS (SELECT 1 FROM ledger_entry l WHERE l.run_id = b.run_id"
+				+ " AND l.object_type = b.object_type AND l.cliniko_id = b.cliniko_id AND l.action = 'UPDATED')"
+				+ " ORDER BY b.image_id DESC FETCH FIRST " + limit + " ROWS ONLY", (rs, i) -> beforeImage(rs), runId,
+				beforeId);
+	}
+
+	/** Records a run created, not yet archived, newest first. */
+	public List<CreatedRecord> recordsToArchive(String runId, long beforeId, int limit) {
+		return jdbc.query("SELECT entry_id, object_type, cliniko_id, hubspot_id FROM ledger_entry WHERE run_id = ?"
+				+ " AND action = 'CREATED' AND undone_by IS NULL AND entry_id < ? ORDER BY entry_id DESC FETCH FIRST "
+				+ limit + " ROWS ONLY", (rs, i) -> new CreatedRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
+						rs.getString(4)), runId, beforeId);
+	}
+
+	/** Schema objects a run created and no rollback has removed yet, newest first. */
+	public List<SchemaChange> schemaToRemove(String runId) {
+		return jdbc.query("SELECT change_id, kind, object_type, name FROM schema_change WHERE run_id = ?"
+				+ " AND removed_by IS NULL ORDER BY change_id DESC", (rs, i) -> new SchemaChange(rs.getLong(1),
+						rs.getString(2), rs.getString(3), rs.getString(4)), runId);
+	}
+
+	/** Marks added associations removed by a rollback run (in the caller's transaction). */
+	public void associationsRemoved(String rollbackRunId, Collection<Long> ids) {
+		markUndone("UPDATE added_association SET removed_by = :by WHERE association_id IN (:ids)", rollbackRunId, ids);
+	}
+
+	/** Marks before-images restored; the id map forgets their hash so the next run sends them again. */
+	public void imagesRestored(String rollbackRunId, List<BeforeImage> images) {
+		markUndone("UPDATE before_image SET restored_by = :by WHERE image_id IN (:ids)", rollbackRunId,
+				images.stream().map(BeforeImage::imageId).toList());
+		List<Object[]> rows = images.stream().map(i -> new Object[] { i.objectType(), i.clinikoId() }).toList();
+		jdbc.batchUpdate("UPDATE id_map SET content_hash = NULL WHERE object_type = ? AND cliniko_id = ?", rows);
+	}
+
+	/** Marks created records archived and drops them from the id map, so a later run creates them again. */
+	public void recordsArchived(String rollbackRunId, List<CreatedRecord> records) {
+		markUndone("UPDATE ledger_entry SET undone_by = :by WHERE entry_id IN (:ids)", rollbackRunId,
+				records.stream().map(CreatedRecord::entryId).toList());
+		List<Object[]> rows = records.stream()
+			.map(r -> new Object[] { r.objectType(), r.clinikoId(), r.hubspotId() })
+			.toList();
+		jdbc.batchUpdate("DELETE FROM id_map WHERE object_type = ? AND cliniko_id = ? AND hubspot_id = ?", rows);
+	}
+
+	/** Marks a schema change removed by a rollback run. */
+	public void schemaRemoved(String rollbackRunId, long changeId) {
+		markUndone("UPDATE schema_change SET removed_by = :by WHERE change_id IN (:ids)", rollbackRunId,
+				List.of(changeId));
+	}
+
+	private void markUndone(String sql, String rollbackRunId, Collection<Long> ids) {
+		if (!ids.isEmpty()) {
+			named.update(sql, new MapSqlParameterSource("by", rollbackRunId).addValue("ids", ids));
+		}
+	}
+
+	/** What rollback of a run has left to do: associations, records to restore, records to archive, schema. */
+	public record UndoCounts(long associations, long restores, long archives, long schema) {
+
+		public long total() {
+			return associations + restores + archives + schema;
+		}
+	}
+
+	/** What is left to undo of a run (all of it before any rollback). */
+	public UndoCounts undoLeft(String runId) {
+		return new UndoCounts(
+				count("SELECT COUNT(*) FROM added_association WHERE run_id = ? AND removed_by IS NULL", runId),
+				count("SELECT COUNT(*) FROM before_image b WHERE b.run_id = ? AND b.existed = TRUE"
+						+ " AND b.restored_by IS NULL AND EXISTS (SELECT 1 FROM ledger_entry l WHERE l.run_id = b.run_id"
+						+ " AND l.object_type = b.object_type AND l.cliniko_id = b.cliniko_id AND l.action = 'UPDATED')",
+						runId),
+				count("SELECT COUNT(*) FROM ledger_entry WHERE run_id = ? AND action = 'CREATED' AND undone_by IS NULL",
+						runId),
+				count("SELECT COUNT(*) FROM schema_change WHERE run_id = ? AND removed_by IS NULL", runId));
+	}
+
+	private long count(String sql, String runId) {
+		Long n = jdbc.queryForObject(sql, Long.class, runId);
+		return n == null ? 0 : n;
+	}
+
+	/**
+	 * What a rollback run undid: {@code associationsRemoved} by HubSpot from-type,
+	 * {@code recordsRestored} and {@code recordsArchived} by Cliniko object, {@code schemaRemoved}
+	 * by kind.
+	 */
+	public Map<String, Map<String, Long>> undoneBy(String rollbackRunId) {
+		Map<String, Map<String, Long>> done = new LinkedHashMap<>();
+		String[][] queries = {
+				{ "associationsRemoved", "SELECT from_type, COUNT(*) FROM added_association WHERE removed_by = ? GROUP BY from_type" },
+				{ "recordsRestored", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? GROUP BY object_type" },
+				{ "recordsArchived", "SELECT object_type, COUNT(*) FROM ledger_entry WHERE undone_by = ? GROUP BY object_type" },
+				{ "schemaRemoved", "SELECT kind, COUNT(*) FROM schema_change WHERE removed_by = ? GROUP BY kind" } };
+		for (String[] q : queries) {
+			Map<String, Long> counts = new java.util.TreeMap<>();
+			jdbc.query(q[1], rs -> {
+				counts.put(rs.getString(1), rs.getLong(2));
+			}, rollbackRunId);
+			done.put(q[0], counts);
+		}
+		return done;
+	}
+
+	/** Later runs that wrote records this run wrote: run id → object → records, for rollback's refusal. */
+	public Map<String, Map<String, Long>> laterWrites(String runId) {
+		Map<String, Map<String, Long>> found = new LinkedHashMap<>();
+		jdbc.query("SELECT l.run_id, l.object_type, COUNT(DISTINCT l.cliniko_id) FROM ledger_entry l"
+				+ " JOIN bridge_run r ON r.run_id = l.run_id JOIN bridge_run mine ON mine.run_id = ?"
+				+ " WHERE l.action IN ('CREATED', 'UPDATED') AND r.dry_run = FALSE AND l.run_id <> mine.run_id"
+				+ " AND r.started_at >= mine.started_at"
+				+ " AND EXISTS (SELECT 1 FROM ledger_entry m WHERE m.run_id = mine.run_id AND m.object_type = l.object_type"
+				+ " AND m.cliniko_id = l.cliniko_id AND m.action IN ('CREATED', 'UPDATED'))"
+				+ " AND NOT EXISTS (SELECT 1 FROM bridge_run rb WHERE rb.command = 'rollback' AND rb.target_run_id = l.run_id"
+				+ " AND rb.status = 'COMPLETED' AND rb.dry_run = FALSE)"
+				+ " GROUP BY l.run_id, l.object_type ORDER BY l.run_id, l.object_type", rs -> {
+					found.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
+				}, runId);
+		return found;
+	}
+
+	/** The audit trail of a run: entries and rejections as rows of audit.csv. */
+	public List<String[]> audit(String runId) {
+		List<String[]> rows = new ArrayList<>();
+		jdbc.query("SELECT object_type, cliniko_id, hubspot_id, action, recorded_at, undone_by FROM ledger_entry"
+				+ " WHERE run_id = ? ORDER BY entry_id", rs -> {
+					rows.add(new String[] { rs.getString(1), rs.getString(2), nz(rs.getString(3)), rs.getString(4), "",
+							rs.getTimestamp(5).toInstant().toString(), nz(rs.getString(6)) });
+				}, runId);
+		jdbc.query("SELECT object_type, cliniko_id, source_ref, field, reason, recorded_at FROM rejection"
+				+ " WHERE run_id = ? ORDER BY rejection_id", rs -> {
+					String where = rs.getString(3) + (rs.getString(4) == null ? "" : " field " + rs.getString(4));
+					rows.add(new String[] { rs.getString(1), nz(rs.getString(2)), "", "REJECTED",
+							where + ": " + rs.getString(5), rs.getTimestamp(6).toInstant().toString(), "" });
+				}, runId);
+		return rows;
+	}
+
+	private static String nz(String s) {
+		return s == null ? "" : s;
+	}
+
+	// ------------------------------------------------------------------ reconcile
+
+	/** One thing reconcile found wrong. kind: missing, duplicate, value, association, extra. */
+	public record Mismatch(String objectType, String clinikoId, String hubspotId, String kind, String property,
+			String expected, String actual) {
+	}
+
+	/** A reconcile run's per-object totals: source records, expected in HubSpot, present, values compared. */
+	public record Tally(long sourceRecords, long expected, long present, long compared) {
+	}
+
+	/** Records what one chunk of a reconcile run found (in the chunk's transaction). */
+	public void reconciled(String runId, String objectType, Tally tally, List<Mismatch> mismatches) {
+		jdbc.update("INSERT INTO reconcile_tally (run_id, object_type, source_records, expected, present, compared)"
+				+ " VALUES (?, ?, ?, ?, ?, ?)", runId, objectType, tally.sourceRecords(), tally.expected(), tally.present(),
+				tally.compared());
+		mismatches(runId, mismatches);
+	}
+
+	/** Records mismatches of a reconcile run (in the caller's transaction). */
+	public void mismatches(String runId, List<Mismatch> mismatches) {
+		jdbc.batchUpdate("INSERT INTO reconcile_mismatch (run_id, object_type, cliniko_id, hubspot_id, kind, property,"
+				+ " expected, actual) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", mismatches.stream()
+					.map(m -> new Object[] { runId, m.objectType(), m.clinikoId(), truncate(m.hubspotId(), 200), m.kind(),
+							truncate(m.property(), 200), truncate(m.expected(), 4000), truncate(m.actual(), 4000) })
+					.toList());
+	}
+
+	/** A reconcile run's totals per object, in the order objects were reconciled. */
+	public Map<String, Tally> tallies(String runId) {
+		Map<String, Tally> tallies = new LinkedHashMap<>();
+		jdbc.query("SELECT object_type, SUM(source_records), SUM(expected), SUM(present), SUM(compared), MIN(tally_id)"
+				+ " FROM reconcile_tally WHERE run_id = ? GROUP BY object_type ORDER BY MIN(tally_id)", rs -> {
+					tallies.put(rs.getString(1), new Tally(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+				}, runId);
+		return tallies;
+	}
+
+	/** A reconcile run's mismatches, in the order found. */
+	public List<Mismatch> mismatches(String runId) {
+		return jdbc.query("SELECT object_type, cliniko_id, hubspot_id, kind, property, expected, actual"
+				+ " FROM reconcile_mismatch WHERE run_id = ? ORDER BY mismatch_id", (rs, i) -> new Mismatch(rs.getString(1),
+						rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+						rs.getString(7)), runId);
+	}
 }

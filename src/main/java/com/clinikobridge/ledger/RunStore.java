@@ -15,7 +15,7 @@ public class RunStore {
 
 	/** A run as stored: ids, what it was asked to do, its state and exit code. */
 	public record Run(String runId, String command, String source, boolean dryRun, String status, Instant startedAt,
-			Instant endedAt, Long jobExecutionId, Integer exitCode) {
+			Instant endedAt, Long jobExecutionId, Integer exitCode, String targetRunId) {
 	}
 
 	private static final RowMapper<Run> ROW = (rs, i) -> new Run(rs.getString("run_id"), rs.getString("command"),
@@ -23,7 +23,7 @@ public class RunStore {
 			rs.getTimestamp("started_at").toInstant(),
 			rs.getTimestamp("ended_at") == null ? null : rs.getTimestamp("ended_at").toInstant(),
 			rs.getObject("job_execution_id") == null ? null : rs.getLong("job_execution_id"),
-			rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"));
+			rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"), rs.getString("target_run_id"));
 
 	private final JdbcTemplate jdbc;
 
@@ -34,6 +34,20 @@ public class RunStore {
 	public void create(String runId, String command, String source, boolean dryRun, Instant startedAt) {
 		jdbc.update("INSERT INTO bridge_run (run_id, command, source, dry_run, status, started_at) VALUES (?, ?, ?, ?,"
 				+ " 'STARTED', ?)", runId, command, source, dryRun, Timestamp.from(startedAt));
+	}
+
+	/** A run that acts on another run (rollback, reconcile): {@code targetRunId} names it. */
+	public void create(String runId, String command, String source, boolean dryRun, Instant startedAt,
+			String targetRunId) {
+		jdbc.update("INSERT INTO bridge_run (run_id, command, source, dry_run, status, started_at, target_run_id)"
+				+ " VALUES (?, ?, ?, ?, 'STARTED', ?, ?)", runId, command, source, dryRun, Timestamp.from(startedAt),
+				targetRunId);
+	}
+
+	/** Runs of a command that act on a run, newest first. */
+	public List<Run> actingOn(String targetRunId, String command) {
+		return jdbc.query("SELECT * FROM bridge_run WHERE target_run_id = ? AND command = ?"
+				+ " ORDER BY started_at DESC, run_id DESC", ROW, targetRunId, command);
 	}
 
 	public void started(String runId, long jobExecutionId) {

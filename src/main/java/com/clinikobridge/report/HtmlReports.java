@@ -453,6 +453,58 @@ public final class HtmlReports {
 				th("Sent"), th("HubSpot holds"), th("Agrees")), trs, null);
 	}
 
+	// ------------------------------------------------------------------------------ reconcile.html
+
+	/**
+	 * {@code reconcile.html}: whether Cliniko and HubSpot agree after a run. Header (reconcile and
+	 * migrate run ids, verdict), a table per object (source records, expected in HubSpot, present,
+	 * values compared, and one column per mismatch kind, non-zero cells highlighted), then the
+	 * first 1,000 mismatches (all are in reconcile.csv).
+	 */
+	public static String reconcile(ReconcileReport r) {
+		StringBuilder body = new StringBuilder();
+		body.append("<header><h1>Reconciliation: Cliniko against HubSpot</h1>")
+			.append(facts(Map.of("Mismatches", r.clean() ? "" : "warn"), "Reconcile run", code(r.runId()),
+					"Migration run", code(r.targetRunId()), "Status", statusBadge(r.status()), "Mismatches",
+					num(r.mismatches().size())))
+			.append(p(r.clean() ? "Every record is in HubSpot exactly once, with the mapped values and associations."
+					: "HubSpot differs from what the mapping makes of the Cliniko data; each difference is listed below."))
+			.append("</header>");
+		List<String> headers = new java.util.ArrayList<>(List.of(th("Object"), th("In source"), th("Expected"),
+				th("Present"), th("Values compared")));
+		ReconcileReport.KINDS.forEach(k -> headers.add(th(k)));
+		List<String> rows = new java.util.ArrayList<>();
+		r.byObject().forEach((object, counts) -> {
+			List<String> cells = new java.util.ArrayList<>(List.of(td(object),
+					"<td class=\"num\">" + num(counts.getOrDefault("sourceRecords", 0L)) + "</td>",
+					"<td class=\"num\">" + num(counts.getOrDefault("expected", 0L)) + "</td>",
+					"<td class=\"num\">" + num(counts.getOrDefault("present", 0L)) + "</td>",
+					"<td class=\"num\">" + num(counts.getOrDefault("valuesCompared", 0L)) + "</td>"));
+			boolean bad = false;
+			for (String k : ReconcileReport.KINDS) {
+				long n = counts.getOrDefault(k, 0L);
+				bad |= n > 0;
+				cells.add("<td class=\"num" + (n > 0 ? " no" : "") + "\">" + num(n) + "</td>");
+			}
+			rows.add(tr(bad ? "bad" : "", cells.toArray(String[]::new)));
+		});
+		body.append(section("objects", "Per object", "In source counts what the run's source holds; expected counts"
+				+ " what the mapping sends to HubSpot (rejected and merged records are not expected).",
+				table(headers, rows, null)));
+		List<String> mismatchRows = r.mismatches()
+			.stream()
+			.limit(1000)
+			.map(m -> tr("bad", td(m.objectType()), td(m.clinikoId()), td(m.hubspotId()), td(m.kind()),
+					tdCode(m.property()), tdValue(m.expected()), tdValue(m.actual())))
+			.toList();
+		String shown = r.mismatches().size() > 1000 ? pHtml("Showing the first 1,000 of "
+				+ num(r.mismatches().size()) + "; all are in " + code("reconcile.csv") + ".") : "";
+		body.append(section("mismatches", "Mismatches", null, r.clean() ? p("None.")
+				: shown + table(List.of(th("Object"), th("Cliniko id"), th("HubSpot id"), th("Kind"), th("Property"),
+						th("Expected"), th("HubSpot holds")), mismatchRows, null)));
+		return page("Reconciliation " + nz(r.runId()), body.toString());
+	}
+
 	// ------------------------------------------------------------------------------- throughput SVG
 
 	/** A stacked bar chart of records per second per bucket, one series group per object. */

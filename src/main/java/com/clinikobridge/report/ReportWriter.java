@@ -42,6 +42,14 @@ public final class ReportWriter {
 	}
 
 	public static void summary(Path folder, RunSummary s) {
+		summary(folder, s, Map.of());
+	}
+
+	/**
+	 * Writes summary.json with extra top-level sections after the CLI.md fields (e.g.
+	 * {@code targetRunId}, {@code rollback}, {@code reconcile}, {@code hubspotDailyLimit}).
+	 */
+	public static void summary(Path folder, RunSummary s, Map<String, Object> extra) {
 		ObjectNode root = JSON.createObjectNode();
 		root.put("runId", s.runId())
 			.put("command", s.command())
@@ -64,6 +72,7 @@ public final class ReportWriter {
 			.put("requests", c.requests())
 			.put("throttled", c.throttled())
 			.put("retried", c.retried()));
+		extra.forEach((key, value) -> root.set(key, JSON.valueToTree(value)));
 		write(folder.resolve("summary.json"), JSON.writeValueAsString(root) + "\n");
 	}
 
@@ -97,6 +106,17 @@ public final class ReportWriter {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot write diff.csv", ex);
+		}
+	}
+
+	/** A CSV file of the run folder with a header row (audit.csv, rollback.csv, reconcile.csv). */
+	public static void csv(Path file, String[] header, Iterable<String[]> rows) {
+		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CSVWriter csv = new CSVWriter(out)) {
+			csv.writeNext(header, false);
+			rows.forEach(r -> csv.writeNext(r, false));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write " + file.getFileName(), ex);
 		}
 	}
 

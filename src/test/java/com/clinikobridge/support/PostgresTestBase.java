@@ -84,6 +84,7 @@ public abstract class PostgresTestBase {
 	/** Empties the ledger tables so each test starts from a portal-less, run-less state. */
 	protected void emptyLedger() {
 		jdbc.execute("TRUNCATE bridge_run, id_map, ledger_entry, rejection, email_claim, merge_redirect,"
-				+ " pending_create, plan_approval, run_sample, custom_field_property");
+				+ " pending_create, plan_approval, run_sample, custom_field_property, before_image, added_association,"
+				+ " schema_change, reconcile_mismatch, reconcile_tally");
 	}
 }

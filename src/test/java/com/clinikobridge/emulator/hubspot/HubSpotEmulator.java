@@ -334,6 +334,31 @@ public final class HubSpotEmulator implements AutoCloseable {
         }
     }
 
+    /** Test hook: changes a record's property as a HubSpot user would (empty string clears it). */
+    public void editRecord(String objectType, String id, String property, String value) {
+        synchronized (state) {
+            StoredRecord r = state.active(ObjectTypes.canonical(objectType), id).orElseThrow();
+            PortalState.apply(r, Map.of(property, value), Instant.now());
+        }
+    }
+
+    /** Test hook: archives a record (and its associations) as a HubSpot user deleting it would. */
+    public void deleteRecord(String objectType, String id) {
+        synchronized (state) {
+            StoredRecord r = state.active(ObjectTypes.canonical(objectType), id).orElseThrow();
+            r.archived = true;
+            state.assocs.removeIf(a -> (a.fromType().equals(r.type) && a.fromId().equals(r.id))
+                    || (a.toType().equals(r.type) && a.toId().equals(r.id)));
+        }
+    }
+
+    /** Test hook: associates two records with a HUBSPOT_DEFINED type (and its inverse). */
+    public void seedAssociation(String fromType, String fromId, String toType, String toId, int typeId) {
+        synchronized (state) {
+            state.associate(ObjectTypes.canonical(fromType), fromId, ObjectTypes.canonical(toType), toId, typeId);
+        }
+    }
+
     /** Clears all portal data (records, associations, custom properties/groups, owners, pipelines), settings and counters. */
     public void reset() {
         synchronized (state) {

@@ -124,6 +124,15 @@ final class MetaApi {
             if (r.size() == 2 && "GET".equals(req.method)) {
                 return Resp.json(200, pipelineJson(p));
             }
+            if (r.size() == 2 && "DELETE".equals(req.method)) {
+                boolean used = state.recordsOf("deals").values().stream()
+                        .anyMatch(d -> !d.archived && p.id.equals(d.props.get("pipeline")));
+                if (used) {
+                    throw ApiException.validation("Pipeline " + p.id + " has deals and cannot be deleted");
+                }
+                state.pipelines.remove(p.id);
+                return Resp.noContent();
+            }
             if (r.size() == 3 && "stages".equals(r.get(2)) && "GET".equals(req.method)) {
                 ArrayNode results = Json.array();
                 p.stages.forEach(s -> results.add(stageJson(s)));

@@ -1,0 +1,235 @@
+package com.clinikobridge.job;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.clinikobridge.hubspot.HubSpotClient;
+import com.clinikobridge.hubspot.HubSpotClient.Association;
+import com.clinikobridge.ledger.Ledger;
+import com.clinikobridge.ledger.Ledger.AddedAssociation;
+import com.clinikobridge.ledger.Ledger.BeforeImage;
+import com.clinikobridge.ledger.Ledger.CreatedRecord;
+import com.clinikobridge.ledger.Ledger.Rejected;
+import com.clinikobridge.ledger.Ledger.SchemaChange;
+import com.clinikobridge.ledger.RunStore;
+import com.clinikobridge.mapping.ObjectMapping;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code rollback} job: a compensating run that undoes one migrate run in HubSpot, in
+ * reverse dependency order. Steps: {@code rollbackAssociations} (remove the associations the
+ * run added, v4 batch archive), {@code rollbackRestores} (batch-update records the run updated
+ * back to their before-images), {@code rollbackArchives} (batch-archive the records the run
+ * created, 100 per call), {@code rollbackSchema} (with {@code --include-schema}: delete the
+ * properties, groups and pipeline the run created, when empty). Each chunk marks what it undid
+ * in the ledger in its own transaction, so a rollback that is stopped or killed resumes where it
+ * stopped, and a finished one has nothing left to do.
+ */
+@Configuration
+class RollbackJobConfiguration {
+
+	static final String JOB_NAME = "rollback";
+
+	@Bean
+	Job rollbackJob(JobRepository jobRepository, RunStore runs, Step rollbackAssociationsStep,
+			Step rollbackRestoresStep, Step rollbackArchivesStep, Step rollbackSchemaStep) {
+		JobExecutionListener recordExecution = new JobExecutionListener() {
+			@Override
+			public void beforeJob(JobExecution execution) {
+				runs.started(execution.getJobParameters().getString("runId"), execution.getId());
+			}
+		};
+		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
+			.start(rollbackAssociationsStep)
+			.next(rollbackRestoresStep)
+			.next(rollbackArchivesStep)
+			.next(rollbackSchemaStep)
+			.build();
+	}
+
+	private static <T> Step undoStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<T> reader, ItemWriter<T> writer) {
+		return new StepBuilder(name, jobRepository).<T, T>chunk(MigrationJobConfiguration.CHUNK_SIZE)
+			.transactionManager(tm)
+			.reader(reader)
+			.writer(writer)
+			.build();
+	}
+
+	@Bean
+	Step rollbackAssociationsStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<AddedAssociation> addedAssociationReader, ActiveRun run, Ledger ledger) {
+		ItemWriter<AddedAssociation> writer = (Chunk<? extends AddedAssociation> chunk) -> {
+			Map<String, List<Association>> byPair = new LinkedHashMap<>();
+			for (AddedAssociation a : chunk) {
+				byPair.computeIfAbsent(a.fromType() + "/" + a.toType(), k -> new ArrayList<>())
+					.add(new Association(a.fromId(), a.toId(), a.typeId()));
+			}
+			byPair.forEach((pair, list) -> {
+				String[] types = pair.split("/");
+				run.hubspot().unassociate(types[0], types[1], list);
+			});
+			ledger.associationsRemoved(run.runId(), chunk.getItems().stream().map(AddedAssociation::associationId).toList());
+		};
+		return undoStep("rollbackAssociations", jobRepository, tm, addedAssociationReader, writer);
+	}
+
+	@Bean
+	Step rollbackRestoresStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<BeforeImage> beforeImageReader, ActiveRun run, Ledger ledger) {
+		ItemWriter<BeforeImage> writer = (Chunk<? extends BeforeImage> chunk) -> {
+			Map<String, Map<String, Map<String, String>>> byType = new LinkedHashMap<>();
+			Map<String, BeforeImage> byId = new LinkedHashMap<>();
+			for (BeforeImage image : chunk) {
+				if (image.properties().isEmpty()) {
+					continue; // HubSpot already held what the run sent
+				}
+				Map<String, String> values = new LinkedHashMap<>();
+				image.properties().forEach((property, old) -> values.put(property, old == null ? "" : old));
+				byType.computeIfAbsent(hubspotType(image.objectType()), k -> new LinkedHashMap<>())
+					.put(image.hubspotId(), values);
+				byId.put(image.hubspotId(), image);
+			}
+			List<Rejected> refused = new ArrayList<>();
+			byType.forEach((type, inputs) -> run.hubspot().update(type, inputs).forEach((id, message) -> {
+				BeforeImage image = byId.get(id);
+				refused.add(new Rejected(image.objectType(), "HubSpot " + type + " " + id, image.clinikoId(), null,
+						"HubSpot refused the restore: " + message));
+			}));
+			ledger.reject(run.runId(), refused);
+			ledger.imagesRestored(run.runId(), new ArrayList<>(chunk.getItems()));
+		};
+		return undoStep("rollbackRestores", jobRepository, tm, beforeImageReader, writer);
+	}
+
+	@Bean
+	Step rollbackArchivesStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<CreatedRecord> createdRecordReader, ActiveRun run, Ledger ledger) {
+		ItemWriter<CreatedRecord> writer = (Chunk<? extends CreatedRecord> chunk) -> {
+			Map<String, List<String>> byType = new LinkedHashMap<>();
+			for (CreatedRecord r : chunk) {
+				byType.computeIfAbsent(hubspotType(r.objectType()), k -> new ArrayList<>()).add(r.hubspotId());
+			}
+			byType.forEach((type, ids) -> run.hubspot().archive(type, ids));
+			ledger.recordsArchived(run.runId(), new ArrayList<>(chunk.getItems()));
+		};
+		return undoStep("rollbackArchives", jobRepository, tm, createdRecordReader, writer);
+	}
+
+	@Bean
+	Step rollbackSchemaStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger) {
+		Tasklet tasklet = (contribution, chunkContext) -> {
+			String includeSchema = chunkContext.getStepContext().getStepExecution().getJobParameters()
+				.getString("includeSchema");
+			List<SchemaChange> changes = ledger.schemaToRemove(run.targetRunId());
+			if (!"true".equals(includeSchema) || changes.isEmpty()) {
+				return RepeatStatus.FINISHED;
+			}
+			// Archived records leave the search index a few seconds late; counts must not see them.
+			Thread.sleep(run.settings().searchLag().toMillis());
+			HubSpotClient hubspot = run.hubspot();
+			for (SchemaChange change : changes) {
+				String kept = removeIfEmpty(hubspot, change);
+				if (kept == null) {
+					ledger.schemaRemoved(run.runId(), change.changeId());
+				}
+				else {
+					run.note("Kept " + change.kind() + " " + change.objectType() + "." + change.name() + ": " + kept);
+				}
+			}
+			return RepeatStatus.FINISHED;
+		};
+		return new StepBuilder("rollbackSchema", jobRepository).tasklet(tasklet, tm).build();
+	}
+
+	/** Removes a schema object when nothing uses it. @return why it was kept, or null when removed */
+	private static String removeIfEmpty(HubSpotClient hubspot, SchemaChange change) {
+		switch (change.kind()) {
+			case "property" -> {
+				long holders = hubspot.count(change.objectType(), change.name(), null);
+				if (holders > 0) {
+					return holders + " record(s) hold a value for it";
+				}
+				hubspot.deleteProperty(change.objectType(), change.name());
+			}
+			case "group" -> {
+				long left = hubspot.properties(change.objectType())
+					.values()
+					.stream()
+					.filter(p -> change.name().equals(p.path("groupName").asString(null)))
+					.count();
+				if (left > 0) {
+					return left + " property(ies) remain in the group";
+				}
+				hubspot.deletePropertyGroup(change.objectType(), change.name());
+			}
+			case "pipeline" -> {
+				JsonNode pipeline = hubspot.pipelines(change.objectType())
+					.stream()
+					.filter(p -> change.name().equals(p.path("label").asString(null)))
+					.findFirst()
+					.orElse(null);
+				if (pipeline == null) {
+					return null;
+				}
+				String id = pipeline.path("id").asString();
+				long deals = hubspot.count(change.objectType(), "pipeline", id);
+				if (deals > 0) {
+					return deals + " deal(s) are in the pipeline";
+				}
+				hubspot.deletePipeline(change.objectType(), id);
+			}
+			default -> {
+				return "unknown kind of schema change";
+			}
+		}
+		return null;
+	}
+
+	private static String hubspotType(String clinikoObject) {
+		return ObjectMapping.byName(clinikoObject).orElseThrow().hubspotType();
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<AddedAssociation> addedAssociationReader(Ledger ledger,
+			@Value("#{jobParameters['target']}") String target) {
+		return new LedgerPageReader<>("rollback.associations",
+				(before, limit) -> ledger.associationsToRemove(target, before, limit), AddedAssociation::associationId);
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<BeforeImage> beforeImageReader(Ledger ledger, @Value("#{jobParameters['target']}") String target) {
+		return new LedgerPageReader<>("rollback.restores", (before, limit) -> ledger.imagesToRestore(target, before, limit),
+				BeforeImage::imageId);
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<CreatedRecord> createdRecordReader(Ledger ledger,
+			@Value("#{jobParameters['target']}") String target) {
+		return new LedgerPageReader<>("rollback.archives",
+				(before, limit) -> ledger.recordsToArchive(target, before, limit), CreatedRecord::entryId);
+	}
+}

@@ -1,0 +1,301 @@
+package com.clinikobridge.job;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.clinikobridge.hubspot.HubSpotClient;
+import com.clinikobridge.ledger.Ledger;
+import com.clinikobridge.ledger.Ledger.UndoCounts;
+import com.clinikobridge.ledger.RunStore;
+import com.clinikobridge.ledger.RunStore.Run;
+import com.clinikobridge.mapping.MappingFile;
+import com.clinikobridge.report.ReportWriter;
+import com.clinikobridge.report.RunSummary;
+import com.clinikobridge.report.RunSummary.HttpCounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code rollback <run-id>} command: checks that the run can be undone (it wrote to HubSpot,
+ * no later run has written the same records unless {@code --force}), lists what would be done
+ * ({@code --dry-run}), or starts the rollback job, or resumes an unfinished rollback of the same
+ * run. A run already rolled back is a no-op. Exit codes as for migrate: 0 done, 1 stopped
+ * (run it again to resume), 2 refused or misused, 3 done but HubSpot refused some restores.
+ */
+@Component
+public class RollbackLauncher {
+
+	private static final Logger log = LoggerFactory.getLogger(RollbackLauncher.class);
+
+	/** What rollback cannot undo in a real portal; printed with every rollback and migrate report. */
+	public static final List<String> CANNOT_UNDO = List.of(
+			"Rollback cannot undo side effects in HubSpot: workflows, sequences, emails or notifications that the"
+					+ " run's creates and updates triggered, integrations that copied the records elsewhere, and"
+					+ " property history (HubSpot keeps the run's values in each property's history).",
+			"Archived records stay in HubSpot's recycle bin for 90 days and can be restored there; changes people"
+					+ " made in HubSpot to the run's records after the run are overwritten by the restore or archived"
+					+ " with the record.");
+
+	private final JobOperator jobOperator;
+
+	private final JobRepository jobRepository;
+
+	private final Job rollbackJob;
+
+	private final ActiveRun run;
+
+	private final Ledger ledger;
+
+	private final RunStore runs;
+
+	private final SettingsResolver settingsResolver;
+
+	RollbackLauncher(JobOperator jobOperator, JobRepository jobRepository, Job rollbackJob, ActiveRun run,
+			Ledger ledger, RunStore runs, SettingsResolver settingsResolver) {
+		this.jobOperator = jobOperator;
+		this.jobRepository = jobRepository;
+		this.rollbackJob = rollbackJob;
+		this.run = run;
+		this.ledger = ledger;
+		this.runs = runs;
+		this.settingsResolver = settingsResolver;
+	}
+
+	/** What {@code rollback} was asked to do. */
+	public record RollbackRequest(String targetRunId, boolean dryRun, boolean includeSchema, boolean force) {
+	}
+
+	/**
+	 * Rolls back a run, lists what would be done, or resumes an unfinished rollback of it.
+	 * @throws ConfigurationException when the run is unknown, cannot be rolled back, or later
+	 * runs wrote its records and {@code force} is not set (exit code 2)
+	 */
+	public RunLauncher.Outcome rollback(RollbackRequest request, Map<String, String> overrides, PrintStream out)
+			throws Exception {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		String targetId = request.targetRunId();
+		Run target = runs.find(targetId)
+			.orElseThrow(() -> new ConfigurationException("rollback: there is no run '" + targetId + "' (see status)"));
+		if (!Set.of("migrate", "sync").contains(target.command())) {
+			throw new ConfigurationException("rollback: run '" + targetId + "' is a " + target.command()
+					+ " run; only migrate and sync runs write to HubSpot");
+		}
+		if (target.dryRun()) {
+			out.println("Run " + targetId + " was a dry run and wrote nothing to HubSpot: nothing to roll back.");
+			return new RunLauncher.Outcome(targetId, null, 0);
+		}
+		if ("STARTED".equals(target.status()) && !request.force()) {
+			throw new ConfigurationException("rollback: run '" + targetId + "' has not ended (STARTED). If its process"
+					+ " was killed, restart it or pass --force to roll back what it wrote so far.");
+		}
+		Optional<Run> previous = runs.actingOn(targetId, "rollback").stream().filter(r -> !r.dryRun()).findFirst();
+		UndoCounts left = ledger.undoLeft(targetId);
+		if (previous.isPresent() && "COMPLETED".equals(previous.get().status())
+				&& left.total() - (request.includeSchema() ? 0 : left.schema()) == 0) {
+			out.println("Run " + targetId + " was already rolled back by " + previous.get().runId()
+					+ ": nothing to do.");
+			return new RunLauncher.Outcome(previous.get().runId(), null, 0);
+		}
+		Map<String, Map<String, Long>> later = ledger.laterWrites(targetId);
+		if (!later.isEmpty() && !request.force()) {
+			throw new ConfigurationException(refusal(targetId, later));
+		}
+		if (!settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for rollback");
+		}
+		if (request.dryRun()) {
+			return listPlan(target, request, settings, later, out);
+		}
+		HubSpotClient hubspot = RunLauncher.hubspotClient(settings);
+		if (previous.isPresent() && !"COMPLETED".equals(previous.get().status())
+				&& previous.get().jobExecutionId() != null) {
+			return resume(previous.get(), settings, hubspot, out);
+		}
+		Instant startedAt = Instant.now();
+		String runId = RunLauncher.newRunId(startedAt);
+		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+		runs.create(runId, "rollback", "run:" + targetId, false, startedAt, targetId);
+		beginRun(runId, startedAt, settings, hubspot, targetId);
+		UndoCounts todo = ledger.undoLeft(targetId);
+		out.println("Rollback " + runId + " of run " + targetId + " started: " + todo.associations()
+				+ " association(s) to remove, " + todo.restores() + " record(s) to restore, " + todo.archives()
+				+ " record(s) to archive" + (request.includeSchema() ? ", " + todo.schema() + " schema object(s)" : "")
+				+ "; reports in " + folder);
+		if (!later.isEmpty()) {
+			out.println("--force: overwriting what later runs wrote to " + later.keySet().size() + " run(s)' records");
+		}
+		JobExecution execution = jobOperator.start(rollbackJob, new JobParametersBuilder().addString("runId", runId)
+			.addString("target", targetId, false)
+			.addString("includeSchema", Boolean.toString(request.includeSchema()), false)
+			.toJobParameters());
+		return finish(runId, execution, folder, out);
+	}
+
+	/** {@code restart <run-id>} of a rollback run, or a second {@code rollback} of a run whose rollback stopped. */
+	RunLauncher.Outcome resume(Run rollbackRun, BridgeSettings settings, HubSpotClient hubspot, PrintStream out)
+			throws Exception {
+		JobExecution last = jobRepository.getJobExecution(rollbackRun.jobExecutionId());
+		if (last.getStatus() == BatchStatus.COMPLETED) {
+			throw new ConfigurationException("restart: run '" + rollbackRun.runId() + "' has completed; nothing to resume");
+		}
+		if (last.getStatus().isRunning()) {
+			last = jobOperator.recover(last);
+		}
+		beginRun(rollbackRun.runId(), rollbackRun.startedAt(), settings, hubspot, rollbackRun.targetRunId());
+		out.println("Rollback " + rollbackRun.runId() + " of run " + rollbackRun.targetRunId()
+				+ " resuming where it stopped");
+		JobExecution execution = jobOperator.restart(last);
+		return finish(rollbackRun.runId(), execution, ReportWriter.runFolder(settings.reportDir(), rollbackRun.runId()),
+				out);
+	}
+
+	/** {@code restart <run-id>} for a rollback run. */
+	public RunLauncher.Outcome restart(Run rollbackRun, Map<String, String> overrides, PrintStream out)
+			throws Exception {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (!settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for rollback");
+		}
+		return resume(rollbackRun, settings, RunLauncher.hubspotClient(settings), out);
+	}
+
+	private void beginRun(String runId, Instant startedAt, BridgeSettings settings, HubSpotClient hubspot,
+			String targetId) {
+		run.begin(runId, false, startedAt, null, settings, MappingFile.defaults(), Set.of(), null, hubspot);
+		run.targetRunId(targetId);
+	}
+
+	private String refusal(String targetId, Map<String, Map<String, Long>> later) {
+		StringBuilder b = new StringBuilder("rollback: later runs wrote records that run " + targetId
+				+ " wrote; rolling it back now would overwrite their values with those from before " + targetId
+				+ " and archive records they updated:");
+		later.forEach((runId, objects) -> {
+			String command = runs.find(runId).map(Run::command).orElse("run");
+			b.append("\n  ").append(runId).append(" (").append(command).append("): ")
+				.append(objects.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+					.collect(Collectors.joining(", ")));
+		});
+		b.append("\nRoll those back first (rollback <run-id>, newest first), or pass --force to roll back ")
+			.append(targetId).append(" anyway.");
+		return b.toString();
+	}
+
+	/** {@code --dry-run}: writes rollback-plan.csv (one row per action) and prints the totals. */
+	private RunLauncher.Outcome listPlan(Run target, RollbackRequest request, BridgeSettings settings,
+			Map<String, Map<String, Long>> later, PrintStream out) {
+		Instant startedAt = Instant.now();
+		String runId = RunLauncher.newRunId(startedAt);
+		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+		runs.create(runId, "rollback", "run:" + target.runId(), true, startedAt, target.runId());
+		List<String[]> rows = new ArrayList<>();
+		Map<String, Long> totals = new LinkedHashMap<>();
+		page((before, limit) -> ledger.associationsToRemove(target.runId(), before, limit),
+				Ledger.AddedAssociation::associationId, a -> {
+					rows.add(new String[] { "remove association", a.fromType() + " → " + a.toType(), "", a.fromId(),
+							"to " + a.toId() + " (type " + a.typeId() + ")" });
+					totals.merge("associations to remove", 1L, Long::sum);
+				});
+		page((before, limit) -> ledger.imagesToRestore(target.runId(), before, limit), Ledger.BeforeImage::imageId,
+				i -> {
+					rows.add(new String[] { "restore", i.objectType(), i.clinikoId(), i.hubspotId(),
+							String.join(" ", i.properties().keySet()) });
+					totals.merge(i.objectType() + " to restore", 1L, Long::sum);
+				});
+		page((before, limit) -> ledger.recordsToArchive(target.runId(), before, limit),
+				Ledger.CreatedRecord::entryId, r -> {
+					rows.add(new String[] { "archive", r.objectType(), r.clinikoId(), r.hubspotId(), "" });
+					totals.merge(r.objectType() + " to archive", 1L, Long::sum);
+				});
+		if (request.includeSchema()) {
+			ledger.schemaToRemove(target.runId()).forEach(c -> {
+				rows.add(new String[] { "remove " + c.kind() + " if empty", c.objectType(), "", "", c.name() });
+				totals.merge("schema objects to remove if empty", 1L, Long::sum);
+			});
+		}
+		ReportWriter.csv(folder.resolve("rollback-plan.csv"),
+				new String[] { "action", "object", "cliniko_id", "hubspot_id", "detail" }, rows);
+		Instant ended = Instant.now();
+		RunSummary summary = new RunSummary(runId, "rollback", "COMPLETED", "run:" + target.runId(), true, startedAt,
+				ended, ended.toEpochMilli() - startedAt.toEpochMilli(), Map.of(), Map.of());
+		ReportWriter.summary(folder, summary, Map.of("targetRunId", target.runId(), "rollback", totals));
+		runs.ended(runId, "COMPLETED", 0, ended);
+		out.println("Dry run: rolling back run " + target.runId() + " would:");
+		if (totals.isEmpty()) {
+			out.println("  do nothing (everything it wrote has been undone)");
+		}
+		totals.forEach((what, n) -> out.println("  " + n + " " + what));
+		if (!later.isEmpty()) {
+			out.println("  and overwrite what later runs wrote to the same records (--force)");
+		}
+		out.println("Each action is listed in " + folder.resolve("rollback-plan.csv"));
+		return new RunLauncher.Outcome(runId, summary, 0);
+	}
+
+	private static <T> void page(LedgerPageReader.Page<T> page, java.util.function.ToLongFunction<T> id,
+			java.util.function.Consumer<T> each) {
+		long before = Long.MAX_VALUE;
+		while (true) {
+			List<T> rows = page.fetch(before, 1000);
+			rows.forEach(each);
+			if (rows.size() < 1000) {
+				return;
+			}
+			before = id.applyAsLong(rows.get(rows.size() - 1));
+		}
+	}
+
+	private RunLauncher.Outcome finish(String runId, JobExecution execution, Path folder, PrintStream out) {
+		Run stored = runs.find(runId).orElseThrow();
+		Instant ended = Instant.now();
+		String status = switch (execution.getStatus()) {
+			case COMPLETED -> "COMPLETED";
+			case STOPPED, STOPPING -> "STOPPED";
+			default -> "FAILED";
+		};
+		List<Ledger.Rejected> refused = ledger.rejections(runId);
+		int exitCode = !status.equals("COMPLETED") ? 1 : refused.isEmpty() ? 0 : 3;
+		Map<String, HttpCounts> http = Map.of("hubspot", new HttpCounts(run.hubspot().stats().requests(),
+				run.hubspot().stats().throttled(), run.hubspot().stats().retried()));
+		RunSummary summary = new RunSummary(runId, "rollback", status, stored.source(), false, stored.startedAt(),
+				ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), Map.of(), http);
+		runs.ended(runId, status, exitCode, ended);
+		Map<String, Map<String, Long>> done = ledger.undoneBy(runId);
+		ReportWriter.summary(folder, summary, Map.of("targetRunId", stored.targetRunId(), "rollback", done));
+		ReportWriter.rejected(folder, refused);
+		List<String> notes = new ArrayList<>();
+		done.forEach((what, counts) -> notes.add(what + ": "
+				+ (counts.isEmpty() ? "none" : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+					.collect(Collectors.joining(", ")))));
+		notes.addAll(run.notes());
+		if (!refused.isEmpty()) {
+			notes.add(refused.size() + " restore(s) refused by HubSpot, with reasons in rejected.csv");
+		}
+		if (!status.equals("COMPLETED")) {
+			execution.getAllFailureExceptions().stream().findFirst()
+				.ifPresent(ex -> notes.add("Stopped by: " + RunLauncher.rootMessage(ex)));
+			notes.add("Resume with: rollback " + stored.targetRunId() + " (or restart " + runId + ")");
+		}
+		notes.addAll(CANNOT_UNDO);
+		String text = ReportWriter.text(summary, notes);
+		ReportWriter.write(folder.resolve("report.txt"), text);
+		out.print(text);
+		log.info("Rollback {} of run {} {} (exit code {})", runId, stored.targetRunId(), status, exitCode);
+		return new RunLauncher.Outcome(runId, summary, exitCode);
+	}
+}

@@ -97,6 +97,7 @@ class RollbackJobConfiguration {
 	@Bean
 	Step rollbackRestoresStep(JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<BeforeImage> beforeImageReader, ActiveRun run, Ledger ledger) {
+		// Images whose write never committed are restored too: setting the old values again is harmless.
 		ItemWriter<BeforeImage> writer = (Chunk<? extends BeforeImage> chunk) -> {
 			Map<String, Map<String, Map<String, String>>> byType = new LinkedHashMap<>();
 			Map<String, BeforeImage> byId = new LinkedHashMap<>();
@@ -126,12 +127,24 @@ class RollbackJobConfiguration {
 	Step rollbackArchivesStep(JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<CreatedRecord> createdRecordReader, ActiveRun run, Ledger ledger) {
 		ItemWriter<CreatedRecord> writer = (Chunk<? extends CreatedRecord> chunk) -> {
-			Map<String, List<String>> byType = new LinkedHashMap<>();
+			Map<ObjectMapping, List<String>> ids = new LinkedHashMap<>();
+			Map<ObjectMapping, List<String>> unknown = new LinkedHashMap<>();
 			for (CreatedRecord r : chunk) {
-				byType.computeIfAbsent(hubspotType(r.objectType()), k -> new ArrayList<>()).add(r.hubspotId());
+				ObjectMapping m = ObjectMapping.byName(r.objectType()).orElseThrow();
+				if (r.hubspotId() != null) {
+					ids.computeIfAbsent(m, k -> new ArrayList<>()).add(r.hubspotId());
+				}
+				else {
+					unknown.computeIfAbsent(m, k -> new ArrayList<>()).add(r.clinikoId());
+				}
 			}
-			byType.forEach((type, ids) -> run.hubspot().archive(type, ids));
-			ledger.recordsArchived(run.runId(), new ArrayList<>(chunk.getItems()));
+			// Created by a chunk that never committed: find them by their Cliniko id (all copies).
+			unknown.forEach((m, keys) -> run.hubspot()
+				.searchAll(m.hubspotType(), m.idProperty(), keys)
+				.values()
+				.forEach(found -> ids.computeIfAbsent(m, k -> new ArrayList<>()).addAll(found)));
+			ids.forEach((m, list) -> run.hubspot().archive(m.hubspotType(), list));
+			ledger.recordsArchived(run.runId(), run.targetRunId(), new ArrayList<>(chunk.getItems()));
 		};
 		return undoStep("rollbackArchives", jobRepository, tm, createdRecordReader, writer);
 	}
@@ -230,6 +243,6 @@ class RollbackJobConfiguration {
 	ItemStreamReader<CreatedRecord> createdRecordReader(Ledger ledger,
 			@Value("#{jobParameters['target']}") String target) {
 		return new LedgerPageReader<>("rollback.archives",
-				(before, limit) -> ledger.recordsToArchive(target, before, limit), CreatedRecord::entryId);
+				(before, limit) -> ledger.recordsToArchive(target, before, limit), CreatedRecord::imageId);
 	}
 }

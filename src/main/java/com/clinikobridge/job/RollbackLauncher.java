@@ -218,8 +218,9 @@ public class RollbackLauncher {
 					totals.merge(i.objectType() + " to restore", 1L, Long::sum);
 				});
 		page((before, limit) -> ledger.recordsToArchive(target.runId(), before, limit),
-				Ledger.CreatedRecord::entryId, r -> {
-					rows.add(new String[] { "archive", r.objectType(), r.clinikoId(), r.hubspotId(), "" });
+				Ledger.CreatedRecord::imageId, r -> {
+					rows.add(new String[] { "archive", r.objectType(), r.clinikoId(), r.hubspotId() == null ? "" : r.hubspotId(),
+							r.hubspotId() == null ? "found by " + r.clinikoId() + " at rollback" : "" });
 					totals.merge(r.objectType() + " to archive", 1L, Long::sum);
 				});
 		if (request.includeSchema()) {

@@ -406,8 +406,11 @@ public class Ledger {
 			int typeId) {
 	}
 
-	/** A record a run created, from its audit entry. */
-	public record CreatedRecord(long entryId, String objectType, String clinikoId, String hubspotId) {
+	/**
+	 * A record a run created (its before-image says it did not exist), with the HubSpot id from
+	 * its audit entry, or null when the run stopped before the entry committed.
+	 */
+	public record CreatedRecord(long imageId, String objectType, String clinikoId, String hubspotId) {
 	}
 
 	/** A schema object a run created: kind property, group or pipeline (name is the pipeline's label). */
@@ -508,20 +511,24 @@ public class Ledger {
 				runId, beforeId);
 	}
 
-	/** Before-images of records a run updated (existed before it), not yet restored, newest first. */
+	/**
+	 * Before-images of records that existed before the run, not yet restored, newest first.
+	 * Images are the source of truth, not audit entries: a run that stopped mid-chunk may have
+	 * written records whose entries never committed.
+	 */
 	public List<BeforeImage> imagesToRestore(String runId, long beforeId, int limit) {
-		return jdbc.query("SELECT * FROM before_image b WHERE b.run_id = ? AND b.existed = TRUE AND b.restored_by IS NULL"
-				+ " AND b.image_id < ? AND EXISTS (SELECT 1 FROM ledger_entry l WHERE l.run_id = b.run_id"
-				+ " AND l.object_type = b.object_type AND l.cliniko_id = b.cliniko_id AND l.action = 'UPDATED')"
-				+ " ORDER BY b.image_id DESC FETCH FIRST " + limit + " ROWS ONLY", (rs, i) -> beforeImage(rs), runId,
-				beforeId);
+		return jdbc.query("SELECT * FROM before_image WHERE run_id = ? AND existed = TRUE AND restored_by IS NULL"
+				+ " AND image_id < ? ORDER BY image_id DESC FETCH FIRST " + limit + " ROWS ONLY", (rs, i) -> beforeImage(rs),
+				runId, beforeId);
 	}
 
-	/** Records a run created, not yet archived, newest first. */
+	/** Records a run created (did not exist before it), not yet archived, newest first. */
 	public List<CreatedRecord> recordsToArchive(String runId, long beforeId, int limit) {
-		return jdbc.query("SELECT entry_id, object_type, cliniko_id, hubspot_id FROM ledger_entry WHERE run_id = ?"
-				+ " AND action = 'CREATED' AND undone_by IS NULL AND entry_id < ? ORDER BY entry_id DESC FETCH FIRST "
-				+ limit + " ROWS ONLY", (rs, i) -> new CreatedRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
+		return jdbc.query("SELECT b.image_id, b.object_type, b.cliniko_id, (SELECT MAX(l.hubspot_id) FROM ledger_entry l"
+				+ " WHERE l.run_id = b.run_id AND l.object_type = b.object_type AND l.cliniko_id = b.cliniko_id"
+				+ " AND l.action = 'CREATED') FROM before_image b WHERE b.run_id = ? AND b.existed = FALSE"
+				+ " AND b.restored_by IS NULL AND b.image_id < ? ORDER BY b.image_id DESC FETCH FIRST " + limit
+				+ " ROWS ONLY", (rs, i) -> new CreatedRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
 						rs.getString(4)), runId, beforeId);
 	}
 
@@ -545,14 +552,19 @@ public class Ledger {
 		jdbc.batchUpdate("UPDATE id_map SET content_hash = NULL WHERE object_type = ? AND cliniko_id = ?", rows);
 	}
 
-	/** Marks created records archived and drops them from the id map, so a later run creates them again. */
-	public void recordsArchived(String rollbackRunId, List<CreatedRecord> records) {
-		markUndone("UPDATE ledger_entry SET undone_by = :by WHERE entry_id IN (:ids)", rollbackRunId,
-				records.stream().map(CreatedRecord::entryId).toList());
-		List<Object[]> rows = records.stream()
-			.map(r -> new Object[] { r.objectType(), r.clinikoId(), r.hubspotId() })
-			.toList();
-		jdbc.batchUpdate("DELETE FROM id_map WHERE object_type = ? AND cliniko_id = ? AND hubspot_id = ?", rows);
+	/**
+	 * Marks created records archived (their images, and their audit entries for audit.csv) and
+	 * drops them from the id map, so a later run creates them again.
+	 */
+	public void recordsArchived(String rollbackRunId, String runId, List<CreatedRecord> records) {
+		markUndone("UPDATE before_image SET restored_by = :by WHERE image_id IN (:ids)", rollbackRunId,
+				records.stream().map(CreatedRecord::imageId).toList());
+		List<Object[]> rows = records.stream().map(r -> new Object[] { rollbackRunId, runId, r.objectType(),
+				r.clinikoId() }).toList();
+		jdbc.batchUpdate("UPDATE ledger_entry SET undone_by = ? WHERE run_id = ? AND object_type = ? AND cliniko_id = ?"
+				+ " AND action = 'CREATED'", rows);
+		jdbc.batchUpdate("DELETE FROM id_map WHERE object_type = ? AND cliniko_id = ?",
+				records.stream().map(r -> new Object[] { r.objectType(), r.clinikoId() }).toList());
 	}
 
 	/** Marks a schema change removed by a rollback run. */
@@ -579,11 +591,9 @@ public class Ledger {
 	public UndoCounts undoLeft(String runId) {
 		return new UndoCounts(
 				count("SELECT COUNT(*) FROM added_association WHERE run_id = ? AND removed_by IS NULL", runId),
-				count("SELECT COUNT(*) FROM before_image b WHERE b.run_id = ? AND b.existed = TRUE"
-						+ " AND b.restored_by IS NULL AND EXISTS (SELECT 1 FROM ledger_entry l WHERE l.run_id = b.run_id"
-						+ " AND l.object_type = b.object_type AND l.cliniko_id = b.cliniko_id AND l.action = 'UPDATED')",
+				count("SELECT COUNT(*) FROM before_image WHERE run_id = ? AND existed = TRUE AND restored_by IS NULL",
 						runId),
-				count("SELECT COUNT(*) FROM ledger_entry WHERE run_id = ? AND action = 'CREATED' AND undone_by IS NULL",
+				count("SELECT COUNT(*) FROM before_image WHERE run_id = ? AND existed = FALSE AND restored_by IS NULL",
 						runId),
 				count("SELECT COUNT(*) FROM schema_change WHERE run_id = ? AND removed_by IS NULL", runId));
 	}
@@ -602,8 +612,10 @@ public class Ledger {
 		Map<String, Map<String, Long>> done = new LinkedHashMap<>();
 		String[][] queries = {
 				{ "associationsRemoved", "SELECT from_type, COUNT(*) FROM added_association WHERE removed_by = ? GROUP BY from_type" },
-				{ "recordsRestored", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? GROUP BY object_type" },
-				{ "recordsArchived", "SELECT object_type, COUNT(*) FROM ledger_entry WHERE undone_by = ? GROUP BY object_type" },
+				{ "recordsRestored", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? AND existed = TRUE"
+						+ " GROUP BY object_type" },
+				{ "recordsArchived", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? AND existed = FALSE"
+						+ " GROUP BY object_type" },
 				{ "schemaRemoved", "SELECT kind, COUNT(*) FROM schema_change WHERE removed_by = ? GROUP BY kind" } };
 		for (String[] q : queries) {
 			Map<String, Long> counts = new java.util.TreeMap<>();

@@ -157,6 +157,35 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 	}
 
 	@Test
+	void rollingBackAFailedRunAlsoUndoesTheChunkThatNeverCommitted() {
+		try (ClinicScenario s = new ClinicScenario(34, 20, work)) {
+			// given a portal holding some of the clinic, and a migration that fails just after an
+			// upsert landed, so its chunk's ledger entries never committed
+			assertThat(s.run(commands, "schema", "--apply")).isZero();
+			seedPreHeld(s);
+			Snapshot before = snapshot(s.hubspot);
+			s.settings.put("CLINIKO_BRIDGE_MAX_ATTEMPTS", "2");
+			s.hubspot.failAllAfterUpserts(3, 503);
+			assertThat(s.run(commands, "migrate", "--source=api", "--no-approval")).isEqualTo(1);
+			String runId = s.lastRunId();
+			s.hubspot.clearFaults();
+			long inHubSpot = TYPES.stream().mapToLong(t -> s.hubspot.records(t).size()).sum();
+			long known = jdbc.queryForObject("SELECT COUNT(*) FROM id_map", Long.class) + 7;
+			assertThat(inHubSpot).as("records the ledger does not know").isGreaterThan(known);
+
+			// when the failed run is rolled back without a restart
+			assertThat(s.run(commands, "rollback", runId)).as(s.out + s.err).isZero();
+
+			// then the portal equals the snapshot, the uncommitted chunk included
+			Snapshot after = snapshot(s.hubspot);
+			for (String type : TYPES) {
+				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
+			}
+			assertThat(after.associations()).isEqualTo(before.associations());
+		}
+	}
+
+	@Test
 	void rollingBackARunThatALaterRunTouchedIsRefusedUntilTheLaterRunIsRolledBack() throws Exception {
 		try (ClinicScenario s = new ClinicScenario(33, 15, work)) {
 			// given a migration from the API and a later one from the CSV exports, which updates patients

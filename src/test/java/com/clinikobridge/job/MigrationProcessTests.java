@@ -84,7 +84,61 @@ class MigrationProcessTests extends PostgresTestBase {
 			assertThat(s.hubspot.records("deals")).hasSize(s.clinic.invoices().size());
 			assertThat(s.hubspot.records("contacts").stream().map(r -> r.properties().get("cliniko_patient_id")))
 				.doesNotHaveDuplicates();
+
+			// and reconcile, run from the jar, finds Cliniko and HubSpot in agreement
+			Process reconcile = start(s, "reconcile", runId);
+			assertThat(reconcile.waitFor(120, TimeUnit.SECONDS)).isTrue();
+			assertThat(reconcile.exitValue()).as(Files.readString(work.resolve("reconcile.out"))).isZero();
 		}
+	}
+
+	@Test
+	void rollbackKilledMidwayAndRunAgainLeavesThePortalAsItWas() throws Exception {
+		emptyLedger();
+		try (ClinicScenario s = new ClinicScenario(18, 150, work)) {
+			// given a portal holding some of the clinic, migrated from the API by the jar
+			Process schema = start(s, "schema", "--apply");
+			assertThat(schema.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			RollbackFunctionalTests.seedPreHeld(s);
+			RollbackFunctionalTests.Snapshot before = RollbackFunctionalTests.snapshot(s.hubspot);
+			Process migrate = start(s, "migrate", "--no-approval", "--source=api");
+			assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
+			assertThat(migrate.exitValue()).as(Files.readString(work.resolve("migrate.out"))).isIn(0, 3);
+			String runId = jdbc.queryForObject("SELECT run_id FROM bridge_run WHERE command = 'migrate'", String.class);
+
+			// when a throttled rollback is killed once some chunks have been undone
+			s.hubspot.tenSecondlyLimit(4, Duration.ofMillis(500));
+			s.settings.put("HUBSPOT_RATE_LIMIT", "4");
+			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "500");
+			Process rollback = start(s, "rollback", runId);
+			Instant deadline = Instant.now().plusSeconds(60);
+			while (undone() < 200 && Instant.now().isBefore(deadline) && rollback.isAlive()) {
+				Thread.sleep(50);
+			}
+			assertThat(rollback.isAlive()).as("still running when killed").isTrue();
+			rollback.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			assertThat(undone()).isGreaterThan(0);
+
+			// and run again in a new process
+			s.hubspot.disableRateLimits();
+			s.settings.put("HUBSPOT_RATE_LIMIT", "0");
+			Process again = start(s, "rollback", runId);
+			assertThat(again.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+			// then the same rollback run finished, and the portal equals the snapshot
+			String out = Files.readString(work.resolve("rollback.out"));
+			assertThat(again.exitValue()).as(out).isZero();
+			assertThat(out).contains("resuming");
+			RollbackFunctionalTests.Snapshot after = RollbackFunctionalTests.snapshot(s.hubspot);
+			for (String type : RollbackFunctionalTests.TYPES) {
+				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
+			}
+			assertThat(after.associations()).isEqualTo(before.associations());
+		}
+	}
+
+	private long undone() {
+		return jdbc.queryForObject("SELECT COUNT(*) FROM before_image WHERE restored_by IS NOT NULL", Long.class);
 	}
 
 	private long committed() {

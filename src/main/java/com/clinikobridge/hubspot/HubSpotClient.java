@@ -74,6 +74,15 @@ public final class HubSpotClient {
 		return Optional.of(window);
 	}
 
+	/** A list cut into consecutive batches of at most {@code size} (HubSpot's per-call input limits). */
+	static <T> List<List<T>> batches(List<T> list, int size) {
+		List<List<T>> batches = new ArrayList<>();
+		for (int from = 0; from < list.size(); from += size) {
+			batches.add(list.subList(from, Math.min(list.size(), from + size)));
+		}
+		return batches;
+	}
+
 	public ApiStats stats() {
 		return http.stats();
 	}
@@ -166,9 +175,8 @@ public final class HubSpotClient {
 	 */
 	List<String> createProperties(String objectType, List<ObjectNode> definitions) {
 		List<String> refused = new ArrayList<>();
-		for (int from = 0; from < definitions.size(); from += 100) {
+		for (List<ObjectNode> batch : batches(definitions, 100)) {
 			ObjectNode body = JSON.createObjectNode();
-			List<ObjectNode> batch = definitions.subList(from, Math.min(definitions.size(), from + 100));
 			body.putArray("inputs").addAll(batch);
 			JsonNode result;
 			try {
@@ -239,9 +247,8 @@ public final class HubSpotClient {
 	public UpsertOutcome upsert(String objectType, String idProperty, Map<String, Map<String, String>> inputs) {
 		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
 		List<String> keys = new ArrayList<>(inputs.keySet());
-		for (int from = 0; from < keys.size(); from += 100) {
-			upsertBisecting(objectType, idProperty, keys.subList(from, Math.min(keys.size(), from + 100)), inputs,
-					outcome);
+		for (List<String> batch : batches(keys, 100)) {
+			upsertBisecting(objectType, idProperty, batch, inputs, outcome);
 		}
 		return outcome;
 	}
@@ -390,7 +397,7 @@ public final class HubSpotClient {
 	private List<JsonNode> batchRead(String objectType, String idProperty, List<String> ids, List<String> properties,
 			boolean strict) {
 		List<JsonNode> results = new ArrayList<>();
-		for (int from = 0; from < ids.size(); from += 100) {
+		for (List<String> batch : batches(ids, 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			if (idProperty != null) {
 				body.put("idProperty", idProperty);
@@ -398,7 +405,7 @@ public final class HubSpotClient {
 			ArrayNode props = body.putArray("properties");
 			properties.forEach(props::add);
 			ArrayNode inputs = body.putArray("inputs");
-			ids.subList(from, Math.min(ids.size(), from + 100)).forEach(id -> inputs.addObject().put("id", id));
+			batch.forEach(id -> inputs.addObject().put("id", id));
 			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
 			if (!reply.ok() && reply.status() != 207) {
 				if (strict) {
@@ -424,8 +431,7 @@ public final class HubSpotClient {
 	public UpsertOutcome create(String objectType, String keyProperty, Map<String, Map<String, String>> inputs) {
 		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
 		List<String> keys = new ArrayList<>(inputs.keySet());
-		for (int from = 0; from < keys.size(); from += 100) {
-			List<String> batch = keys.subList(from, Math.min(keys.size(), from + 100));
+		for (List<String> batch : batches(keys, 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode array = body.putArray("inputs");
 			for (String key : batch) {
@@ -468,8 +474,7 @@ public final class HubSpotClient {
 	public Map<String, String> update(String objectType, Map<String, Map<String, String>> inputs) {
 		Map<String, String> refused = new LinkedHashMap<>();
 		List<String> ids = new ArrayList<>(inputs.keySet());
-		for (int from = 0; from < ids.size(); from += 100) {
-			List<String> batch = ids.subList(from, Math.min(ids.size(), from + 100));
+		for (List<String> batch : batches(ids, 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode array = body.putArray("inputs");
 			for (String id : batch) {
@@ -524,7 +529,7 @@ public final class HubSpotClient {
 	 */
 	public Map<String, List<String>> searchAll(String objectType, String property, List<String> values) {
 		Map<String, List<String>> found = new HashMap<>();
-		for (int from = 0; from < values.size(); from += 100) {
+		for (List<String> batch : batches(values, 100)) {
 			String after = null;
 			do {
 				ObjectNode body = JSON.createObjectNode().put("limit", 100);
@@ -539,7 +544,7 @@ public final class HubSpotClient {
 					.put("propertyName", property)
 					.put("operator", "IN")
 					.putArray("values");
-				values.subList(from, Math.min(values.size(), from + 100)).forEach(filterValues::add);
+				batch.forEach(filterValues::add);
 				JsonNode page = call(HttpMethod.POST, paths.objects(objectType) + "/search", body);
 				for (JsonNode r : page.path("results")) {
 					found.computeIfAbsent(r.path("properties").path(property).asString(""), k -> new ArrayList<>())
@@ -563,10 +568,10 @@ public final class HubSpotClient {
 	 */
 	public List<String> associate(String fromType, String toType, List<Association> associations) {
 		List<String> refused = new ArrayList<>();
-		for (int from = 0; from < associations.size(); from += 100) {
+		for (List<Association> batch : batches(associations, 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode array = body.putArray("inputs");
-			for (Association a : associations.subList(from, Math.min(associations.size(), from + 100))) {
+			for (Association a : batch) {
 				ObjectNode input = array.addObject();
 				input.putObject("from").put("id", a.fromId());
 				input.putObject("to").put("id", a.toId());
@@ -580,8 +585,7 @@ public final class HubSpotClient {
 			if (reply.status() >= 400 && reply.status() < 500) {
 				// e.g. a record deleted in HubSpot since: report, don't block the run.
 				HubSpotException ex = error(reply);
-				associations.subList(from, Math.min(associations.size(), from + 100))
-					.forEach(a -> refused.add(ex.getMessage()));
+				batch.forEach(a -> refused.add(ex.getMessage()));
 				continue;
 			}
 			if (!reply.ok()) {
@@ -602,10 +606,10 @@ public final class HubSpotClient {
 	public Map<String, Set<String>> associated(String fromType, String toType, Collection<String> fromIds) {
 		List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(fromIds));
 		Map<String, Set<String>> found = new HashMap<>();
-		for (int from = 0; from < ids.size(); from += 1000) {
+		for (List<String> batch : batches(ids, 1000)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode inputs = body.putArray("inputs");
-			ids.subList(from, Math.min(ids.size(), from + 1000)).forEach(id -> inputs.addObject().put("id", id));
+			batch.forEach(id -> inputs.addObject().put("id", id));
 			HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatch(fromType, toType, "read"),
 					JSON.writeValueAsString(body));
 			if (!reply.ok() && reply.status() != 207) {
@@ -624,10 +628,10 @@ public final class HubSpotClient {
 	 * pairs per call). Removing associations that are already gone is harmless.
 	 */
 	public void unassociate(String fromType, String toType, List<Association> pairs) {
-		for (int from = 0; from < pairs.size(); from += 100) {
+		for (List<Association> batch : batches(pairs, 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode inputs = body.putArray("inputs");
-			for (Association a : pairs.subList(from, Math.min(pairs.size(), from + 100))) {
+			for (Association a : batch) {
 				ObjectNode input = inputs.addObject();
 				input.putObject("from").put("id", a.fromId());
 				input.putArray("to").addObject().put("id", a.toId());
@@ -642,11 +646,10 @@ public final class HubSpotClient {
 	 * UI for 90 days.
 	 */
 	public void archive(String objectType, Collection<String> ids) {
-		List<String> list = new ArrayList<>(ids);
-		for (int from = 0; from < list.size(); from += 100) {
+		for (List<String> batch : batches(new ArrayList<>(ids), 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode inputs = body.putArray("inputs");
-			list.subList(from, Math.min(list.size(), from + 100)).forEach(id -> inputs.addObject().put("id", id));
+			batch.forEach(id -> inputs.addObject().put("id", id));
 			call(HttpMethod.POST, paths.batch(objectType, "archive"), body);
 		}
 	}

@@ -599,44 +599,85 @@ public final class HubSpotClient {
 	}
 
 	/**
-	 * The records each record is associated with, of one type (v4 {@code batch/read}, ≤ 1,000
-	 * per call). Records without associations are left out.
-	 * @return from record id → associated record ids
+	 * The records each record is associated with, of one type, with the association type ids
+	 * (v4 {@code batch/read}, ≤ 1,000 per call; a record's further pages are followed by its
+	 * {@code paging.next.after} cursor). Records without associations are left out.
+	 * @return from record id → associated record id → association type ids
 	 */
-	public Map<String, Set<String>> associated(String fromType, String toType, Collection<String> fromIds) {
-		List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(fromIds));
-		Map<String, Set<String>> found = new HashMap<>();
-		for (List<String> batch : batches(ids, 1000)) {
-			ObjectNode body = JSON.createObjectNode();
-			ArrayNode inputs = body.putArray("inputs");
-			batch.forEach(id -> inputs.addObject().put("id", id));
-			HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatch(fromType, toType, "read"),
-					JSON.writeValueAsString(body));
-			if (!reply.ok() && reply.status() != 207) {
-				throw error(reply);
+	public Map<String, Map<String, Set<Integer>>> associated(String fromType, String toType,
+			Collection<String> fromIds) {
+		Map<String, Map<String, Set<Integer>>> found = new HashMap<>();
+		Map<String, String> open = new java.util.LinkedHashMap<>();
+		for (String id : fromIds) {
+			open.put(id, null);
+		}
+		while (!open.isEmpty()) {
+			Map<String, String> next = new java.util.LinkedHashMap<>();
+			for (List<String> batch : batches(new ArrayList<>(open.keySet()), 1000)) {
+				ObjectNode body = JSON.createObjectNode();
+				ArrayNode inputs = body.putArray("inputs");
+				for (String id : batch) {
+					ObjectNode input = inputs.addObject().put("id", id);
+					if (open.get(id) != null) {
+						input.put("after", open.get(id));
+					}
+				}
+				HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatch(fromType, toType, "read"),
+						JSON.writeValueAsString(body));
+				if (!reply.ok() && reply.status() != 207) {
+					throw error(reply);
+				}
+				for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
+					String from = r.path("from").path("id").asString();
+					Map<String, Set<Integer>> to = found.computeIfAbsent(from, k -> new HashMap<>());
+					for (JsonNode t : r.path("to")) {
+						Set<Integer> types = to.computeIfAbsent(t.path("toObjectId").asString(), k -> new HashSet<>());
+						t.path("associationTypes").forEach(type -> types.add(type.path("typeId").asInt()));
+					}
+					String after = r.path("paging").path("next").path("after").asString(null);
+					if (after != null && !after.isEmpty()) {
+						next.put(from, after);
+					}
+				}
 			}
-			for (JsonNode r : JSON.readTree(reply.body()).path("results")) {
-				Set<String> to = found.computeIfAbsent(r.path("from").path("id").asString(), k -> new HashSet<>());
-				r.path("to").forEach(t -> to.add(t.path("toObjectId").asString()));
-			}
+			open = next;
 		}
 		return found;
 	}
 
 	/**
-	 * Removes every association between each pair of records (v4 {@code batch/archive}, ≤ 100
-	 * pairs per call). Removing associations that are already gone is harmless.
+	 * Removes associations between pairs of records, ≤ 100 pairs per call: every association
+	 * between the pair (v4 {@code batch/archive}), or with {@code onlyType} just that type, e.g.
+	 * a label added to records that were already associated ({@code batch/labels/archive}).
+	 * Removing associations that are already gone is harmless.
+	 * @throws HubSpotException when HubSpot refuses, or reports errors in a 200 (date versions)
 	 */
-	public void unassociate(String fromType, String toType, List<Association> pairs) {
+	public void unassociate(String fromType, String toType, List<Association> pairs, boolean onlyType) {
 		for (List<Association> batch : batches(pairs, 100)) {
 			ObjectNode body = JSON.createObjectNode();
 			ArrayNode inputs = body.putArray("inputs");
 			for (Association a : batch) {
 				ObjectNode input = inputs.addObject();
 				input.putObject("from").put("id", a.fromId());
-				input.putArray("to").addObject().put("id", a.toId());
+				if (onlyType) {
+					input.putObject("to").put("id", a.toId());
+					input.putArray("types")
+						.addObject()
+						.put("associationCategory", "HUBSPOT_DEFINED")
+						.put("associationTypeId", a.typeId());
+				}
+				else {
+					input.putArray("to").addObject().put("id", a.toId());
+				}
 			}
-			call(HttpMethod.POST, paths.associationsBatch(fromType, toType, "archive"), body);
+			JsonNode answer = call(HttpMethod.POST,
+					paths.associationsBatch(fromType, toType, onlyType ? "labels/archive" : "archive"), body);
+			for (JsonNode e : answer.path("errors")) {
+				if (!e.path("category").asString("").contains("NOT_FOUND")) {
+					throw new HubSpotException(400, e.path("category").asString(null),
+							e.path("message").asString("association removal refused"));
+				}
+			}
 		}
 	}
 
@@ -682,9 +723,14 @@ public final class HubSpotClient {
 		deleteTolerateMissing(paths.propertyGroups(objectType) + "/" + name);
 	}
 
-	/** Deletes a pipeline; one that is already gone is not an error. */
+	/**
+	 * Deletes a pipeline, asking HubSpot to refuse (400) while records or stages are still in
+	 * use; one that is already gone is not an error.
+	 * @throws HubSpotException 400 when HubSpot finds the pipeline in use
+	 */
 	public void deletePipeline(String objectType, String pipelineId) {
-		deleteTolerateMissing(paths.pipelines(objectType) + "/" + pipelineId);
+		deleteTolerateMissing(paths.pipelines(objectType) + "/" + pipelineId
+				+ "?validateReferencesBeforeDelete=true&validateDealStageUsagesBeforeDelete=true");
 	}
 
 	private void deleteTolerateMissing(String path) {

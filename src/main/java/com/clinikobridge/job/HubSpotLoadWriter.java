@@ -208,9 +208,9 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 	}
 
 	/**
-	 * Notes, before they are sent, the associations this write adds: all of those from records
-	 * that existed before the run to records they had no association with. (Associations of
-	 * records the run created go when rollback archives those records.)
+	 * Notes, before they are sent, the associations this write adds from records that existed
+	 * before the run: to records they had no association with, or of a type they did not have
+	 * yet. (Associations of records the run created go when rollback archives those records.)
 	 */
 	private void noteAddedAssociations(HubSpotClient hubspot, ObjectMapping mapping,
 			Map<String, List<Association>> associations, Map<String, BeforeImage> images, UpsertOutcome outcome) {
@@ -230,11 +230,13 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			if (fromExisting.isEmpty()) {
 				return;
 			}
-			Map<String, Set<String>> had = hubspot.associated(mapping.hubspotType(), toType,
+			Map<String, Map<String, Set<Integer>>> had = hubspot.associated(mapping.hubspotType(), toType,
 					fromExisting.stream().map(Association::fromId).toList());
 			for (Association a : fromExisting) {
-				if (!had.getOrDefault(a.fromId(), Set.of()).contains(a.toId())) {
-					added.add(new AddedAssociation(0, mapping.hubspotType(), a.fromId(), toType, a.toId(), a.typeId()));
+				Set<Integer> types = had.getOrDefault(a.fromId(), Map.of()).get(a.toId());
+				if (types == null || !types.contains(a.typeId())) {
+					added.add(new AddedAssociation(0, mapping.hubspotType(), a.fromId(), toType, a.toId(), a.typeId(),
+							types != null));
 				}
 			}
 		});

@@ -143,10 +143,10 @@ final class Reconciler {
 		});
 		List<Mismatch> found = new ArrayList<>();
 		wanted.forEach((toType, list) -> {
-			Map<String, Set<String>> held = hubspot.associated(mapping.hubspotType(), toType,
+			Map<String, Map<String, Set<Integer>>> held = hubspot.associated(mapping.hubspotType(), toType,
 					list.stream().map(w -> w[1]).toList());
 			for (String[] w : list) {
-				if (!held.getOrDefault(w[1], Set.of()).contains(w[2])) {
+				if (!held.getOrDefault(w[1], Map.of()).containsKey(w[2])) {
 					found.add(new Mismatch(mapping.clinikoName(), w[0], w[1], "association", toType, w[2], null));
 				}
 			}

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import com.clinikobridge.hubspot.HubSpotClient;
 import com.clinikobridge.hubspot.HubSpotClient.Association;
+import com.clinikobridge.hubspot.HubSpotException;
 import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.Ledger.AddedAssociation;
 import com.clinikobridge.ledger.Ledger.BeforeImage;
@@ -82,12 +83,12 @@ class RollbackJobConfiguration {
 		ItemWriter<AddedAssociation> writer = (Chunk<? extends AddedAssociation> chunk) -> {
 			Map<String, List<Association>> byPair = new LinkedHashMap<>();
 			for (AddedAssociation a : chunk) {
-				byPair.computeIfAbsent(a.fromType() + "/" + a.toType(), k -> new ArrayList<>())
+				byPair.computeIfAbsent(a.fromType() + "/" + a.toType() + "/" + a.labelOnly(), k -> new ArrayList<>())
 					.add(new Association(a.fromId(), a.toId(), a.typeId()));
 			}
 			byPair.forEach((pair, list) -> {
-				String[] types = pair.split("/");
-				run.hubspot().unassociate(types[0], types[1], list);
+				String[] key = pair.split("/");
+				run.hubspot().unassociate(key[0], key[1], list, Boolean.parseBoolean(key[2]));
 			});
 			ledger.associationsRemoved(run.runId(), chunk.getItems().stream().map(AddedAssociation::associationId).toList());
 		};
@@ -210,7 +211,15 @@ class RollbackJobConfiguration {
 				if (deals > 0) {
 					return deals + " deal(s) are in the pipeline";
 				}
-				hubspot.deletePipeline(change.objectType(), id);
+				try {
+					hubspot.deletePipeline(change.objectType(), id);
+				}
+				catch (HubSpotException ex) {
+					if (ex.status() != 400) {
+						throw ex;
+					}
+					return "HubSpot finds it in use (" + ex.withoutValues() + ")";
+				}
 			}
 			default -> {
 				return "unknown kind of schema change";

@@ -207,8 +207,8 @@ public class RollbackLauncher {
 		Map<String, Long> totals = new LinkedHashMap<>();
 		page((before, limit) -> ledger.associationsToRemove(target.runId(), before, limit),
 				Ledger.AddedAssociation::associationId, a -> {
-					rows.add(new String[] { "remove association", a.fromType() + " → " + a.toType(), "", a.fromId(),
-							"to " + a.toId() + " (type " + a.typeId() + ")" });
+					rows.add(new String[] { a.labelOnly() ? "remove association type" : "remove association",
+							a.fromType() + " → " + a.toType(), "", a.fromId(), "to " + a.toId() + " (type " + a.typeId() + ")" });
 					totals.merge("associations to remove", 1L, Long::sum);
 				});
 		page((before, limit) -> ledger.imagesToRestore(target.runId(), before, limit), Ledger.BeforeImage::imageId,

@@ -401,9 +401,12 @@ public class Ledger {
 			Map<String, String> properties) {
 	}
 
-	/** An association a run added between two records that had none before. */
+	/**
+	 * An association a run added: between records that had none before, or, with
+	 * {@code labelOnly}, a type added to records already associated with another type.
+	 */
 	public record AddedAssociation(long associationId, String fromType, String fromId, String toType, String toId,
-			int typeId) {
+			int typeId, boolean labelOnly) {
 	}
 
 	/**
@@ -482,11 +485,12 @@ public class Ledger {
 			List<Object[]> rows = new ArrayList<>();
 			for (AddedAssociation a : associations) {
 				if (noted.add(a.fromType() + "/" + a.fromId() + "/" + a.toType() + "/" + a.toId())) {
-					rows.add(new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now });
+					rows.add(new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(),
+							a.labelOnly(), now });
 				}
 			}
 			jdbc.batchUpdate("INSERT INTO added_association (run_id, from_type, from_id, to_type, to_id, type_id,"
-					+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+					+ " label_only, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
 		});
 	}
 
@@ -507,7 +511,8 @@ public class Ledger {
 		return jdbc.query("SELECT * FROM added_association WHERE run_id = ? AND removed_by IS NULL AND association_id < ?"
 				+ " ORDER BY association_id DESC FETCH FIRST " + limit + " ROWS ONLY",
 				(rs, i) -> new AddedAssociation(rs.getLong("association_id"), rs.getString("from_type"),
-						rs.getString("from_id"), rs.getString("to_type"), rs.getString("to_id"), rs.getInt("type_id")),
+						rs.getString("from_id"), rs.getString("to_type"), rs.getString("to_id"), rs.getInt("type_id"),
+						rs.getBoolean("label_only")),
 				runId, beforeId);
 	}
 

@@ -67,6 +67,21 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 		String company = s.hubspot.seedRecord("companies", Map.of("name", "Acme"));
 		s.hubspot.seedAssociation("contacts", own, "companies", company, 279);
 		s.hubspot.seedAssociation("contacts", ids.get(0), "companies", company, 279);
+		// a referred patient already linked, as primary only, to its referrer's company: the run
+		// adds the unlabeled type, and rollback must remove just that type
+		Map.Entry<Long, Long> referral = s.clinic.referringDoctorByPatient()
+			.entrySet()
+			.stream()
+			.filter(e -> patients.stream().noneMatch(p -> p.id() == e.getKey()))
+			.filter(e -> s.clinic.patients().stream().anyMatch(p -> p.id() == e.getKey() && !p.isMerged()))
+			.findFirst()
+			.orElseThrow();
+		String referred = s.hubspot.seedRecord("contacts", Map.of("cliniko_patient_id", referral.getKey().toString(),
+				"firstname", "Before"));
+		String referrer = s.hubspot.seedRecord("companies", Map.of("cliniko_contact_id", referral.getValue().toString(),
+				"name", "Referrer before"));
+		s.hubspot.seedAssociation("contacts", referred, "companies", referrer, 1);
+		ids.add(referred);
 		return ids;
 	}
 
@@ -87,7 +102,9 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			// when the clinic is migrated from the API, then rolled back
 			String runId = migrate(s, "api");
 			JsonNode migrated = s.summary(runId);
-			assertThat(migrated.path("objects").path("patients").path("updated").asLong()).isEqualTo(5);
+			assertThat(migrated.path("objects").path("patients").path("updated").asLong()).isEqualTo(6);
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM added_association WHERE label_only = TRUE",
+					Long.class)).isEqualTo(1);
 			assertThat(snapshot(s.hubspot)).isNotEqualTo(before);
 			assertThat(s.run(commands, "rollback", runId)).as(s.out + s.err).isZero();
 
@@ -101,7 +118,7 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			JsonNode rolled = s.summary(rollbackId);
 			assertThat(rolled.path("command").asString()).isEqualTo("rollback");
 			assertThat(rolled.path("targetRunId").asString()).isEqualTo(runId);
-			assertThat(rolled.path("rollback").path("recordsRestored").path("patients").asLong()).isEqualTo(5);
+			assertThat(rolled.path("rollback").path("recordsRestored").path("patients").asLong()).isEqualTo(6);
 			long created = 0;
 			for (JsonNode c : migrated.path("objects")) {
 				created += c.path("created").asLong();
@@ -170,7 +187,7 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			String runId = s.lastRunId();
 			s.hubspot.clearFaults();
 			long inHubSpot = TYPES.stream().mapToLong(t -> s.hubspot.records(t).size()).sum();
-			long known = jdbc.queryForObject("SELECT COUNT(*) FROM id_map", Long.class) + 7;
+			long known = jdbc.queryForObject("SELECT COUNT(*) FROM id_map", Long.class) + 9;
 			assertThat(inHubSpot).as("records the ledger does not know").isGreaterThan(known);
 
 			// when the failed run is rolled back without a restart

@@ -51,6 +51,7 @@ final class AssociationsApi {
             case "batch/associate/default" -> batchDefault(req, from, to);
             case "batch/read" -> batchRead(req, from, to);
             case "batch/archive" -> batchArchive(req, from, to);
+            case "batch/labels/archive" -> batchLabelsArchive(req, from, to);
             default -> throw ApiException.notFound("No route for " + req.method + " " + req.path);
         };
     }
@@ -232,6 +233,23 @@ final class AssociationsApi {
             String fromId = Json.text(in.path("from"), "id");
             for (JsonNode t : Json.list(in.get("to"))) {
                 state.removeAssociations(from, fromId, to, Json.text(t, "id"));
+            }
+        }
+        return Resp.noContent();
+    }
+
+    /** Removes only the given association types (and their inverses) between each pair. */
+    private Resp batchLabelsArchive(Req req, String from, String to) {
+        for (JsonNode in : ObjectsApi.inputs(req, READ_LIMIT)) {
+            String fromId = Json.text(in.path("from"), "id");
+            String toId = Json.text(in.path("to"), "id");
+            for (JsonNode t : Json.list(in.get("types"))) {
+                int typeId = t.path("associationTypeId").asInt(-1);
+                Optional<AssocType> inverse = ObjectTypes.inverseOf(from, to, typeId);
+                state.assocs.removeIf(a -> (a.fromType().equals(from) && a.fromId().equals(fromId)
+                        && a.toType().equals(to) && a.toId().equals(toId) && a.typeId() == typeId)
+                        || (inverse.isPresent() && a.fromType().equals(to) && a.fromId().equals(toId)
+                        && a.toType().equals(from) && a.toId().equals(fromId) && a.typeId() == inverse.get().typeId()));
             }
         }
         return Resp.noContent();

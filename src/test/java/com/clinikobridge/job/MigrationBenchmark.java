@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Benchmark, not a test (surefire runs only *Tests): migrates a generated clinic from CSV and
  * from the API into the emulators with no rate limits and prints wall time and requests per
- * 1,000 records. Run:
+ * 1,000 records, then reconciles and rolls back each run and prints the same. Run:
  *
  * <pre>
  * TEST_DATABASE_URL=jdbc:postgresql://127.0.0.1:5432/test ./mvnw test -Dtest=MigrationBenchmark -Dbenchmark.patients=5000
@@ -62,6 +62,18 @@ class MigrationBenchmark extends PostgresTestBase {
 						patients, records, wallMs, records * 1000.0 / wallMs, hubspot, hubspot * 1000.0 / records, cliniko,
 						cliniko * 1000.0 / records, http.path("cliniko").path("throttled").asLong(),
 						http.path("hubspot").path("throttled").asLong(), boundMs, wallMs / boundMs);
+				String runId = s.lastRunId();
+				for (String[] command : new String[][] { { "reconcile", runId }, { "rollback", runId } }) {
+					started = System.nanoTime();
+					int code = s.run(commands, command);
+					long ms = (System.nanoTime() - started) / 1_000_000;
+					assertThat(code).as(s.err).isZero();
+					JsonNode after = s.summary(s.lastRunId());
+					long requests = after.path("http").path("hubspot").path("requests").asLong();
+					System.out.printf("BENCHMARK %s source=%s limits=%s records=%d wall_ms=%d hubspot_requests=%d"
+							+ " hubspot_per_1000=%.1f bound_ms=%.0f%n", command[0], source, realLimits ? "real" : "off",
+							records, ms, requests, requests * 1000.0 / records, requests * 10_000.0 / 100);
+				}
 			}
 		}
 	}

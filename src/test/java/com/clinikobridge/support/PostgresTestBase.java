@@ -85,6 +85,7 @@ public abstract class PostgresTestBase {
 	protected void emptyLedger() {
 		jdbc.execute("TRUNCATE bridge_run, id_map, ledger_entry, rejection, email_claim, merge_redirect,"
 				+ " pending_create, plan_approval, run_sample, custom_field_property, before_image, added_association,"
-				+ " schema_change, reconcile_mismatch, reconcile_tally");
+				+ " schema_change, reconcile_mismatch, reconcile_tally, sync_mark, run_mark, run_lock, ingested_file,"
+				+ " removed_association");
 	}
 }

@@ -1,6 +1,10 @@
 package com.clinikobridge;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import com.clinikobridge.cli.BridgeCommands;
+import com.clinikobridge.job.GracefulStop;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,7 +26,8 @@ public class ClinikoBridgeApplication {
 		ConfigurableApplicationContext context;
 		try {
 			// No args: Spring must not read --source=... as a property.
-			context = new SpringApplicationBuilder(ClinikoBridgeApplication.class).run();
+			// Our own shutdown hook (below) lets a running job finish its chunk before the context closes.
+			context = new SpringApplicationBuilder(ClinikoBridgeApplication.class).registerShutdownHook(false).run();
 		}
 		catch (RuntimeException ex) {
 			Throwable root = ex;
@@ -34,11 +39,27 @@ public class ClinikoBridgeApplication {
 			System.exit(BridgeCommands.USAGE);
 			return;
 		}
+		// SIGTERM: the running job stops after its current chunk (STOPPED, restartable), the reports
+		// are written, then the process exits.
+		CountDownLatch finished = new CountDownLatch(1);
+		GracefulStop stop = context.getBean(GracefulStop.class);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			if (finished.getCount() > 0) {
+				stop.requestStop();
+				try {
+					finished.await(120, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}, "graceful-stop"));
 		try {
 			code = context.getBean(BridgeCommands.class).execute(args, java.util.Map.of(), System.out, System.err);
 		}
 		finally {
 			context.close();
+			finished.countDown();
 		}
 		System.exit(code);
 	}

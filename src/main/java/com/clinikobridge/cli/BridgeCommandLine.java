@@ -98,11 +98,35 @@ final class BridgeCommandLine {
 		java.nio.file.Path mapping;
 	}
 
-	@Command(name = "sync", description = "Not available in this version.")
+	@Command(name = "sync", mixinStandardHelpOptions = true,
+			description = "Pick up what changed in Cliniko since the last successful run and write only what changed"
+					+ " in HubSpot. One sync at a time per Cliniko account and HubSpot portal; an unfinished sync is"
+					+ " restarted first.")
 	static final class Sync {
 
-		@Option(names = "--since")
+		@Option(names = "--source", paramLabel = "<api | csv:DIR>", defaultValue = "api",
+				description = "api (default: records changed since each object's mark) or csv:DIR (a later export"
+						+ " folder; files ingested before are skipped)")
+		String source;
+
+		@Option(names = "--since", paramLabel = "ISO-8601",
+				description = "Read changes since this time instead of the last successful run (e.g. 2026-11-20T18:00:00Z).")
 		String since;
+
+		@Option(names = "--every", paramLabel = "CRON",
+				description = "Keep running, one sync per trigger (Spring cron, six fields, e.g. \"0 0 2 * * *\"),"
+						+ " until SIGTERM.")
+		String every;
+
+		@Option(names = "--force", description = "Ingest CSV export files again even though they were ingested before.")
+		boolean force;
+
+		@Option(names = "--objects", split = ",", paramLabel = "a,b,...", description = "Only these objects.")
+		java.util.List<String> objects;
+
+		@Option(names = "--mapping", paramLabel = "FILE",
+				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
+		java.nio.file.Path mapping;
 	}
 
 	@Command(name = "rollback", mixinStandardHelpOptions = true,

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.clinikobridge.job.ConfigurationException;
 import com.clinikobridge.job.RollbackLauncher;
 import com.clinikobridge.job.RunLauncher;
+import com.clinikobridge.job.SyncLauncher;
 import com.clinikobridge.ledger.RunStore.Run;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -38,9 +39,12 @@ public class BridgeCommands {
 
 	private final RollbackLauncher rollbacks;
 
-	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks) {
+	private final SyncLauncher syncs;
+
+	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks, SyncLauncher syncs) {
 		this.launcher = launcher;
 		this.rollbacks = rollbacks;
+		this.syncs = syncs;
 	}
 
 	/** A parsed command line, or the exit code when parsing already settled it (help, usage error). */
@@ -102,6 +106,10 @@ public class BridgeCommands {
 					return rollbacks.restart(stored.get(), overrides, out).exitCode();
 				}
 				return launcher.restart(r.runId, overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Sync sy) {
+				return syncs.sync(new SyncLauncher.SyncRequest(sy.source, sy.since, sy.every, sy.force, sy.objects,
+						sy.mapping), overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Rollback rb) {
 				return rollbacks.rollback(new RollbackLauncher.RollbackRequest(rb.runId, rb.dryRun, rb.includeSchema,

@@ -67,6 +67,7 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	 */
 	public ClinikoPageReader(String name, ClinikoClient client, String firstPage, String arrayKey,
 			Function<JsonNode, T> converter) {
+
 		this.name = name;
 		this.client = client;
 		this.firstPage = firstPage;
@@ -172,6 +173,49 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 			prefetch.cancel(true);
 			prefetch = null;
 		}
+	}
+
+	/**
+	 * The same list narrowed by Cliniko filters (ANDed), read under another name so its restart
+	 * state is its own, e.g. {@code where("appointments.window.api", "starts_at:>=2026-11-14T00:00:00Z")}.
+	 * @param filters {@code field:<operator><value>} (DIGEST §3); {@code <} and {@code >} are encoded here
+	 */
+	public ClinikoPageReader<T> where(String readerName, String... filters) {
+		StringBuilder page = new StringBuilder(firstPage);
+		for (String filter : filters) {
+			page.append("&q%5B%5D=").append(filter.replace(">", "%3E").replace("<", "%3C").replace("+", "%2B"));
+		}
+		ClinikoPageReader<T> narrowed = new ClinikoPageReader<>(readerName, client, page.toString(), arrayKey, converter);
+		narrowed.optional = optional;
+		return narrowed;
+	}
+
+	/** What changed in a list since a time: the newest {@code updated_at} and how many records. */
+	public record Delta(java.time.Instant newest, long changed) {
+	}
+
+	/**
+	 * One request: the list sorted by {@code updated_at} descending, one record a page, with
+	 * {@code updated_at} after {@code since} (everything when null). Its first record's
+	 * {@code updated_at} is the list's newest change and {@code total_entries} the count. An
+	 * optional list the account lacks has no delta.
+	 */
+	public Delta delta(java.time.Instant since) {
+		String page = firstPage.replace("per_page=100", "per_page=1").replace("&sort=id", "") + "&sort=updated_at:desc"
+				+ (since == null ? "" : "&q%5B%5D=updated_at:%3E" + since);
+		JsonNode body;
+		try {
+			body = client.get(page);
+		}
+		catch (ClinikoClient.ClinikoRefusedException ex) {
+			if (optional && (ex.status() == 404 || ex.status() == 403)) {
+				return new Delta(null, 0);
+			}
+			throw ex;
+		}
+		JsonNode first = body.path(arrayKey).path(0);
+		String updated = ClinikoJson.text(first, "updated_at");
+		return new Delta(updated == null ? null : java.time.Instant.parse(updated), body.path("total_entries").asLong(0));
 	}
 
 	/** Marks the list as one an account may lack: a 404 or 403 on its first page reads nothing. */

@@ -83,6 +83,10 @@ public class ActiveRun {
 
 	private volatile boolean reconciling;
 
+	private volatile boolean syncing;
+
+	private volatile Map<String, com.clinikobridge.ledger.SyncStore.Mark> marks = Map.of();
+
 	private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
@@ -112,6 +116,8 @@ public class ActiveRun {
 		this.targetRunId = null;
 		this.reconcileSample = 0;
 		this.reconciling = false;
+		this.syncing = false;
+		this.marks = Map.of();
 		this.notes.clear();
 	}
 
@@ -138,6 +144,21 @@ public class ActiveRun {
 		this.reconciling = true;
 		this.targetRunId = targetRunId;
 		this.reconcileSample = sample;
+	}
+
+	/** Whether this run is a sync: each API list read only for what changed since its mark. */
+	public boolean syncing() {
+		return syncing;
+	}
+
+	void sync(Map<String, com.clinikobridge.ledger.SyncStore.Mark> marks) {
+		this.syncing = true;
+		this.marks = Map.copyOf(marks);
+	}
+
+	/** A sync run's mark for an object (what it reads since, and how much changed), or null. */
+	com.clinikobridge.ledger.SyncStore.Mark mark(String object) {
+		return marks.get(object);
 	}
 
 	/** Report notes steps leave for the end of the run (e.g. schema a rollback kept). */

@@ -69,6 +69,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		ObjectMapping mapping = ObjectMapping.byName(object).orElseThrow();
 		List<Rejected> rejected = new ArrayList<>();
 		List<Entry> merged = new ArrayList<>();
+		List<HubSpotRecord> mergedRecords = new ArrayList<>();
 		Map<String, HubSpotRecord> valid = new LinkedHashMap<>();
 		for (HubSpotRecord r : chunk.getItems()) {
 			if (r.isRejected()) {
@@ -77,7 +78,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			}
 			else if (r.mergedInto() != null) {
 				ledger.recordMerge(run.runId(), object, r.sourceKey(), r.mergedInto());
-				merged.add(new Entry(r.sourceKey(), null, Action.MERGED, null));
+				mergedRecords.add(r);
 			}
 			else if (valid.containsKey(r.sourceKey())) {
 				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), "id",
@@ -88,6 +89,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			}
 		}
 
+		markMergedAway(mergedRecords, valid, merged);
 		Map<String, String> targetIds = resolveTargets(valid, rejected, object);
 		if (run.reconciling()) {
 			Map<String, Map<String, String>> expected = new LinkedHashMap<>();
@@ -132,6 +134,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			outcome.refused().forEach((key, message) -> rejected
 				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
 			Map<String, List<Association>> associations = new LinkedHashMap<>();
+			Map<String, String> targets = new LinkedHashMap<>();
 			if (run.sample() != null) {
 				toSend.forEach((key, properties) -> run.recordSent(object, key, properties,
 						valid.get(key).sourceValues()));
@@ -139,14 +142,18 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			outcome.written().forEach((key, written) -> {
 				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key), images.get(key)),
 						hashes.get(key)));
+				Set<String> to = new java.util.TreeSet<>();
 				for (AssociationIntent intent : valid.get(key).associations()) {
 					String toId = targetIds.get(intent.toSourceObject() + "/" + intent.toSourceKey());
 					if (toId != null && !toId.isEmpty()) {
 						associations.computeIfAbsent(intent.toObjectType(), k -> new ArrayList<>())
 							.add(new Association(written.hubspotId(), toId, intent.typeId()));
+						to.add(intent.toObjectType() + ":" + toId + ":" + intent.typeId());
 					}
 				}
+				targets.put(key, String.join(" ", to));
 			});
+			removeMovedAssociations(hubspot, mapping, outcome, before, targets);
 			noteAddedAssociations(hubspot, mapping, associations, images, outcome);
 			Set<String> unsettled = new HashSet<>();
 			associations.forEach((toType, list) -> {
@@ -161,9 +168,75 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			// Records whose associations did not all land keep no hash, so the next run sends them again.
 			entries.replaceAll(e -> unsettled.contains(e.hubspotId())
 					? new Entry(e.clinikoId(), e.hubspotId(), e.action(), null) : e);
+			ledger.record(run.runId(), object, entries);
+			ledger.saveAssociationTargets(object, targets);
+			ledger.reject(run.runId(), rejected);
+			return;
 		}
 		ledger.record(run.runId(), object, entries);
 		ledger.reject(run.runId(), rejected);
+	}
+
+	/**
+	 * Patients merged away in Cliniko after their contact was written: the contact stays (its
+	 * history may matter) and is marked, {@code cliniko_merged_into} = the survivor's id and
+	 * archived, through the normal write (before-image, hash). Those never written are only
+	 * counted (merged).
+	 */
+	private void markMergedAway(List<HubSpotRecord> mergedRecords, Map<String, HubSpotRecord> valid,
+			List<Entry> merged) {
+		if (mergedRecords.isEmpty()) {
+			return;
+		}
+		String object = mergedRecords.get(0).sourceObject();
+		Map<String, Mapped> mapped = ledger.mapped(object, mergedRecords.stream().map(HubSpotRecord::sourceKey).toList());
+		String mergedInto = run.mapping().property(ObjectMapping.PATIENTS, "merged_into");
+		String archived = run.mapping().property(ObjectMapping.PATIENTS, "archived");
+		for (HubSpotRecord r : mergedRecords) {
+			if (!mapped.containsKey(r.sourceKey()) || mergedInto == null || valid.containsKey(r.sourceKey())) {
+				merged.add(new Entry(r.sourceKey(), null, Action.MERGED, null));
+				continue;
+			}
+			Map<String, String> marker = new LinkedHashMap<>();
+			marker.put(ObjectMapping.PATIENTS.idProperty(), r.sourceKey());
+			marker.put(mergedInto, r.mergedInto());
+			if (archived != null) {
+				marker.put(archived, "true");
+			}
+			valid.put(r.sourceKey(), HubSpotRecord.of(r.objectType(), object, r.sourceKey(), r.sourceRef(),
+					ObjectMapping.PATIENTS.idProperty(), marker, Map.of(), List.of(), List.of()));
+		}
+	}
+
+	/**
+	 * Records whose association target moved (a merged patient's appointments now belong to the
+	 * survivor) lose the association to the old target; noted first, so rollback can put it back.
+	 */
+	private void removeMovedAssociations(HubSpotClient hubspot, ObjectMapping mapping, UpsertOutcome outcome,
+			Map<String, Mapped> before, Map<String, String> targets) {
+		Map<String, List<Association>> stale = new LinkedHashMap<>();
+		List<AddedAssociation> noted = new ArrayList<>();
+		outcome.written().forEach((key, written) -> {
+			Mapped previous = before.get(key);
+			if (previous == null || previous.associationTargets() == null || previous.associationTargets().isEmpty()) {
+				return;
+			}
+			Set<String> now = Set.of(targets.getOrDefault(key, "").split(" "));
+			for (String target : previous.associationTargets().split(" ")) {
+				String[] t = target.split(":");
+				if (!now.contains(target) && t.length == 3) {
+					stale.computeIfAbsent(t[0], k -> new ArrayList<>())
+						.add(new Association(written.hubspotId(), t[1], Integer.parseInt(t[2])));
+					noted.add(new AddedAssociation(0, mapping.hubspotType(), written.hubspotId(), t[0], t[1],
+							Integer.parseInt(t[2]), false));
+				}
+			}
+		});
+		if (noted.isEmpty()) {
+			return;
+		}
+		ledger.noteRemovedAssociations(run.runId(), noted);
+		stale.forEach((toType, list) -> hubspot.unassociate(mapping.hubspotType(), toType, list, false));
 	}
 
 	/**

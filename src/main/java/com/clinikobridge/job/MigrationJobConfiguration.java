@@ -1,6 +1,8 @@
 package com.clinikobridge.job;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -25,6 +27,7 @@ import com.clinikobridge.hubspot.PortalSchema;
 import com.clinikobridge.hubspot.SchemaSetup;
 import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.RunStore;
+import com.clinikobridge.ledger.SyncStore;
 import com.clinikobridge.mapping.AppointmentProcessor;
 import com.clinikobridge.mapping.CompanyProcessor;
 import com.clinikobridge.mapping.CustomFields;
@@ -75,7 +78,7 @@ class MigrationJobConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(MigrationJobConfiguration.class);
 
 	@Bean
-	Job migrateJob(JobRepository jobRepository, RunStore runs, Step prepareStep, Step schemaStep, Step ownersStep,
+	Job migrateJob(JobRepository jobRepository, RunStore runs, GracefulStop stop, Step prepareStep, Step schemaStep, Step ownersStep,
 			Step patientEmailsStep, Step contactsStep, Step productsStep, Step patientsStep, Step appointmentsStep,
 			Step treatmentNotesStep, Step invoicesStep, Step invoiceItemsStep, Step reconcileTotalsStep) {
 		JobExecutionListener recordExecution = new JobExecutionListener() {
@@ -83,6 +86,12 @@ class MigrationJobConfiguration {
 			public void beforeJob(JobExecution execution) {
 				// Stored before any step runs, so a killed run can still be found and restarted.
 				runs.started(execution.getJobParameters().getString("runId"), execution.getId());
+				stop.running(execution);
+			}
+
+			@Override
+			public void afterJob(JobExecution execution) {
+				stop.running(null);
 			}
 		};
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
@@ -106,7 +115,16 @@ class MigrationJobConfiguration {
 	@Bean
 	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
-			if (run.sample() == null) {
+			if (run.syncing() && !run.source().isCsv()) {
+				java.util.Map<String, Long> totals = new java.util.HashMap<>();
+				run.objects().forEach(o -> {
+					if (run.mark(o) != null && run.mark(o).since() != null) {
+						totals.put(o, run.mark(o).delta());
+					}
+				});
+				run.totals(totals);
+			}
+			else if (run.sample() == null) {
 				// Only for progress: a source that cannot count just shows no ETA.
 				try {
 					java.util.Map<String, Long> totals = new java.util.HashMap<>();
@@ -120,7 +138,8 @@ class MigrationJobConfiguration {
 			}
 			if (!run.source().isCsv()) {
 				run.directory(ClinikoDirectory.load(run.cliniko()));
-				if (run.migrates("patients")) {
+				if (run.migrates("patients") && (syncMark(run, "patients") == null || syncMark(run, "patients").delta() > 0)) {
+					// A sync with no changed patient needs none of their alerts, referrals or custom fields.
 					run.patientDetails(PatientDetails.load(run.cliniko()));
 					var properties = CustomFields.properties(run.patientDetails().customFields(), ledger.customFieldNames());
 					if (!run.dryRun()) {
@@ -323,17 +342,35 @@ class MigrationJobConfiguration {
 		return run.migrates(object) ? reader.get() : new NothingReader<>();
 	}
 
+	/** The object's mark in a sync run from the API (what changed since when), or null. */
+	private static SyncStore.Mark syncMark(ActiveRun run, String object) {
+		SyncStore.Mark mark = run.syncing() && !run.source().isCsv() ? run.mark(object) : null;
+		return mark == null || mark.since() == null ? null : mark;
+	}
+
+	/** An API list; in a sync run, only its records changed since the object's mark. */
+	private static <T> ItemStreamReader<SourceItem<T>> changed(ActiveRun run, String object, String name,
+			ClinikoPageReader<T> list) {
+		SyncStore.Mark mark = syncMark(run, object);
+		if (mark == null) {
+			return list;
+		}
+		return mark.delta() == 0 ? new NothingReader<>()
+				: list.where(name + ".since", "updated_at:>" + mark.since().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS));
+	}
+
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoContact>> contactReader(ActiveRun run) {
-		return readerFor(run, "contacts", () -> ClinikoPageReader.contacts(run.cliniko()));
+		return readerFor(run, "contacts", () -> changed(run, "contacts", "contacts", ClinikoPageReader.contacts(run.cliniko())));
 	}
 
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoCatalogItem>> productReader(ActiveRun run) {
 		return readerFor(run, "products", () -> new SequentialReader<>("products.api",
-				List.of(ClinikoPageReader.billableItems(run.cliniko()), ClinikoPageReader.products(run.cliniko()))));
+				List.of(changed(run, "products", "billableItems", ClinikoPageReader.billableItems(run.cliniko())),
+						changed(run, "products", "products", ClinikoPageReader.products(run.cliniko())))));
 	}
 
 	@Bean
@@ -341,22 +378,40 @@ class MigrationJobConfiguration {
 	ItemStreamReader<SourceItem<ClinikoPatient>> patientReader(ActiveRun run) {
 		return readerFor(run, "patients", () -> run.source().isCsv()
 				? new ClinikoCsvReader<>("patients.csv", run.csv().file("Patients").orElse(null), ClinikoCsvExports.PATIENTS)
-				: ClinikoPageReader.patients(run.cliniko(), run.patientDetails()));
+				: changed(run, "patients", "patients", ClinikoPageReader.patients(run.cliniko(), run.patientDetails())));
 	}
 
+	/**
+	 * Appointments; in a sync run, those changed since the mark, then those starting in the sync
+	 * window (days back to days forward) that did not change: an appointment's outcome moves
+	 * from scheduled to completed as time passes, without a new {@code updated_at}.
+	 */
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoAppointment>> appointmentReader(ActiveRun run) {
-		return readerFor(run, "appointments", () -> run.source().isCsv()
-				? new ClinikoCsvReader<>("appointments.csv", run.csv().file("Appointments").orElse(null),
-						ClinikoCsvExports.APPOINTMENTS)
-				: ClinikoPageReader.appointments(run.cliniko(), run.directory()));
+		return readerFor(run, "appointments", () -> {
+			if (run.source().isCsv()) {
+				return new ClinikoCsvReader<>("appointments.csv", run.csv().file("Appointments").orElse(null),
+						ClinikoCsvExports.APPOINTMENTS);
+			}
+			ClinikoPageReader<ClinikoAppointment> all = ClinikoPageReader.appointments(run.cliniko(), run.directory());
+			SyncStore.Mark mark = syncMark(run, "appointments");
+			if (mark == null) {
+				return all;
+			}
+			Instant since = mark.since().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+			Instant from = run.startedAt().minus(run.settings().syncDaysBack(), ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+			Instant to = run.startedAt().plus(run.settings().syncDaysForward(), ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+			return new SequentialReader<>("appointments.sync", List.of(changed(run, "appointments", "appointments", all),
+					all.where("appointments.window", "starts_at:>=" + from, "starts_at:<=" + to, "updated_at:<=" + since)));
+		});
 	}
 
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoTreatmentNote>> treatmentNoteReader(ActiveRun run) {
-		return readerFor(run, "treatment_notes", () -> ClinikoPageReader.treatmentNotes(run.cliniko()));
+		return readerFor(run, "treatment_notes",
+				() -> changed(run, "treatment_notes", "treatmentNotes", ClinikoPageReader.treatmentNotes(run.cliniko())));
 	}
 
 	@Bean
@@ -364,13 +419,14 @@ class MigrationJobConfiguration {
 	ItemStreamReader<SourceItem<ClinikoInvoice>> invoiceReader(ActiveRun run) {
 		return readerFor(run, "invoices", () -> run.source().isCsv()
 				? new ClinikoCsvReader<>("invoices.csv", run.csv().file("Invoices").orElse(null), ClinikoCsvExports.INVOICES)
-				: ClinikoPageReader.invoices(run.cliniko()));
+				: changed(run, "invoices", "invoices", ClinikoPageReader.invoices(run.cliniko())));
 	}
 
 	@Bean
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoInvoiceItem>> invoiceItemReader(ActiveRun run) {
-		return readerFor(run, "invoice_items", () -> ClinikoPageReader.invoiceItems(run.cliniko()));
+		return readerFor(run, "invoice_items",
+				() -> changed(run, "invoice_items", "invoiceItems", ClinikoPageReader.invoiceItems(run.cliniko())));
 	}
 
 	@Bean

@@ -40,7 +40,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * The {@code rollback} job: a compensating run that undoes one migrate run in HubSpot, in
  * reverse dependency order. Steps: {@code rollbackAssociations} (remove the associations the
  * run added, v4 batch archive), {@code rollbackRestores} (batch-update records the run updated
- * back to their before-images), {@code rollbackArchives} (batch-archive the records the run
+ * back to their before-images), {@code rollbackPutBack} (associations the run removed because a
+ * record's target moved), {@code rollbackArchives} (batch-archive the records the run
  * created, 100 per call), {@code rollbackSchema} (with {@code --include-schema}: delete the
  * properties, groups and pipeline the run created, when empty). Each chunk marks what it undid
  * in the ledger in its own transaction, so a rollback that is stopped or killed resumes where it
@@ -52,17 +53,24 @@ class RollbackJobConfiguration {
 	static final String JOB_NAME = "rollback";
 
 	@Bean
-	Job rollbackJob(JobRepository jobRepository, RunStore runs, Step rollbackAssociationsStep,
-			Step rollbackRestoresStep, Step rollbackArchivesStep, Step rollbackSchemaStep) {
+	Job rollbackJob(JobRepository jobRepository, RunStore runs, GracefulStop stop, Step rollbackAssociationsStep,
+			Step rollbackRestoresStep, Step rollbackPutBackStep, Step rollbackArchivesStep, Step rollbackSchemaStep) {
 		JobExecutionListener recordExecution = new JobExecutionListener() {
 			@Override
 			public void beforeJob(JobExecution execution) {
 				runs.started(execution.getJobParameters().getString("runId"), execution.getId());
+				stop.running(execution);
+			}
+
+			@Override
+			public void afterJob(JobExecution execution) {
+				stop.running(null);
 			}
 		};
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
 			.start(rollbackAssociationsStep)
 			.next(rollbackRestoresStep)
+			.next(rollbackPutBackStep)
 			.next(rollbackArchivesStep)
 			.next(rollbackSchemaStep)
 			.build();
@@ -122,6 +130,33 @@ class RollbackJobConfiguration {
 			ledger.imagesRestored(run.runId(), new ArrayList<>(chunk.getItems()));
 		};
 		return undoStep("rollbackRestores", jobRepository, tm, beforeImageReader, writer);
+	}
+
+	/** Puts back the associations the run removed because a record's target moved (sync of a merge). */
+	@Bean
+	Step rollbackPutBackStep(JobRepository jobRepository, PlatformTransactionManager tm,
+			ItemStreamReader<AddedAssociation> removedAssociationReader, ActiveRun run, Ledger ledger) {
+		ItemWriter<AddedAssociation> writer = (Chunk<? extends AddedAssociation> chunk) -> {
+			Map<String, List<Association>> byPair = new LinkedHashMap<>();
+			for (AddedAssociation a : chunk) {
+				byPair.computeIfAbsent(a.fromType() + "/" + a.toType(), k -> new ArrayList<>())
+					.add(new Association(a.fromId(), a.toId(), a.typeId()));
+			}
+			byPair.forEach((pair, list) -> {
+				String[] key = pair.split("/");
+				run.hubspot().associate(key[0], key[1], list);
+			});
+			ledger.associationsPutBack(run.runId(), chunk.getItems().stream().map(AddedAssociation::associationId).toList());
+		};
+		return undoStep("rollbackPutBack", jobRepository, tm, removedAssociationReader, writer);
+	}
+
+	@Bean
+	@StepScope
+	ItemStreamReader<AddedAssociation> removedAssociationReader(Ledger ledger,
+			@Value("#{jobParameters['target']}") String target) {
+		return new LedgerPageReader<>("rollback.putBack",
+				(before, limit) -> ledger.associationsToPutBack(target, before, limit), AddedAssociation::associationId);
 	}
 
 	@Bean

@@ -21,6 +21,7 @@ import com.clinikobridge.hubspot.SchemaSetup;
 import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.RunStore;
 import com.clinikobridge.ledger.RunStore.Run;
+import com.clinikobridge.ledger.SyncStore;
 import com.clinikobridge.mapping.Mapping;
 import com.clinikobridge.mapping.MappingException;
 import com.clinikobridge.mapping.MappingFile;
@@ -77,9 +78,12 @@ public class RunLauncher {
 
 	private final PlanService planService;
 
+	private final SyncStore syncStore;
+
 	RunLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrateJob, ActiveRun run, Ledger ledger,
-			RunStore runs, SettingsResolver settingsResolver, PlanService planService) {
+			RunStore runs, SettingsResolver settingsResolver, PlanService planService, SyncStore syncStore) {
 		this.planService = planService;
+		this.syncStore = syncStore;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.migrateJob = migrateJob;
@@ -141,6 +145,11 @@ public class RunLauncher {
 			out.println("No HUBSPOT_ACCESS_TOKEN: dry run, nothing will be written to HubSpot.");
 		}
 		out.println("Run " + runId + " started; reports in " + folder);
+		if (!source.isCsv() && !effectiveDryRun && sample == null) {
+			// Where the first sync after this migration starts reading.
+			syncStore.saveRunMarks(runId, sourceKey(settings, source),
+					SyncMarks.compute(cliniko, objects, Map.of(), null));
+		}
 		run.begin(runId, effectiveDryRun, startedAt, source, settings, mapping, objects, cliniko, hubspot);
 		if (sample != null) {
 			runs.saveSample(runId, Map.of("patient", sample.patients(), "merged", sample.mergedIntoSample(),
@@ -156,6 +165,8 @@ public class RunLauncher {
 			.addString("objects", String.join(",", objects), false)
 			.addString("mapping", request.mappingFile() == null ? "" : request.mappingFile().toString(), false)
 			.addString("sample", request.sample() == null ? "" : request.sample().toString(), false)
+			.addString("files", source.isCsv() && !effectiveDryRun && sample == null
+					? fileList(SyncLauncher.exportFiles(source)) : "", false)
 			.toJobParameters();
 		JobExecution execution = jobOperator.start(migrateJob, parameters);
 		Outcome outcome = finish(runId, "migrate", execution, folder, out);
@@ -215,6 +226,56 @@ public class RunLauncher {
 			usage.put("remainingToday", remaining);
 		}
 		return usage;
+	}
+
+	/**
+	 * Starts a {@code sync} run: the migrate job reading, from the API, only what changed since
+	 * each object's mark (taken now, applied when the run completes), or a CSV export folder whose
+	 * files are recorded as ingested when it completes. Unchanged records cost no HubSpot call.
+	 * @param since overrides every mark ({@code --since}); null to use them
+	 * @param files CSV file checksum → name, recorded as ingested on completion
+	 */
+	Outcome startSync(SourceSpec source, List<String> requestedObjects, Path mappingFile, Instant since,
+			Map<String, String> files, BridgeSettings settings, PrintStream out) throws Exception {
+		Mapping mapping = loadMapping(mappingFile);
+		Set<String> objects = objects(source, requestedObjects);
+		ClinikoClient cliniko = clinikoClient(settings, source);
+		HubSpotClient hubspot = hubspotClient(settings);
+		Instant startedAt = Instant.now();
+		String runId = newRunId(startedAt);
+		Map<String, SyncStore.Mark> marks = source.isCsv() ? Map.of()
+				: SyncMarks.compute(cliniko, objects, syncStore.marks(sourceKey(settings, source)), since);
+		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+		runs.create(runId, "sync", source.text(), false, startedAt);
+		syncStore.saveRunMarks(runId, sourceKey(settings, source), marks);
+		out.println("Run " + runId + " started; reports in " + folder);
+		if (!marks.isEmpty()) {
+			out.println("Changed since the last sync: " + marks.entrySet()
+				.stream()
+				.map(e -> e.getKey() + " " + (e.getValue().since() == null ? "all (no earlier run)" : e.getValue().delta()))
+				.collect(Collectors.joining(", ")));
+		}
+		run.begin(runId, false, startedAt, source, settings, mapping, objects, cliniko, hubspot);
+		run.sync(marks);
+		JobParameters parameters = new JobParametersBuilder().addString("runId", runId)
+			.addString("source", source.text(), false)
+			.addString("dryRun", "false", false)
+			.addString("startedAt", startedAt.toString(), false)
+			.addString("objects", String.join(",", objects), false)
+			.addString("mapping", mappingFile == null ? "" : mappingFile.toString(), false)
+			.addString("files", fileList(files), false)
+			.toJobParameters();
+		return finish(runId, "sync", jobOperator.start(migrateJob, parameters), folder, out);
+	}
+
+	/** Export files as a job parameter: one "checksum=name" a line. */
+	private static String fileList(Map<String, String> files) {
+		return files.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n"));
+	}
+
+	/** The Cliniko account a source reads (hashed), keying its sync marks. */
+	static String sourceKey(BridgeSettings settings, SourceSpec source) {
+		return source.isCsv() ? SyncMarks.key("csv") : SyncMarks.key(settings.clinikoApiUrl(), settings.clinikoApiKey());
 	}
 
 	/** What {@code migrate} was asked to do. {@code objects} empty means every object the source has. */
@@ -436,6 +497,9 @@ public class RunLauncher {
 		run.begin(runId, stored.dryRun(), stored.startedAt(), source, settings, mapping,
 				objects == null ? objects(source, List.of()) : new LinkedHashSet<>(List.of(objects.split(","))),
 				clinikoClient(settings, source), hubspotClient(settings));
+		if (stored.command().equals("sync")) {
+			run.sync(syncStore.runMarks(runId));
+		}
 		String sampleSize = last.getJobParameters().getString("sample");
 		if (sampleSize != null && !sampleSize.isEmpty()) {
 			Map<String, Set<Long>> sample = runs.sample(runId);
@@ -468,6 +532,17 @@ public class RunLauncher {
 		RunSummary summary = new RunSummary(runId, stored.command(), status, stored.source(), stored.dryRun(),
 				stored.startedAt(), ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), objects, http);
 		int exitCode = !status.equals("COMPLETED") ? 1 : summary.rejected() > 0 ? 3 : 0;
+		if (status.equals("COMPLETED") && !stored.dryRun()) {
+			syncStore.applyRunMarks(runId);
+			String files = execution.getJobParameters().getString("files");
+			if (files != null && !files.isEmpty()) {
+				Map<String, String> ingested = new LinkedHashMap<>();
+				for (String f : files.split("\n")) {
+					ingested.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
+				}
+				syncStore.ingested(runId, ingested);
+			}
+		}
 		runs.ended(runId, status, exitCode, ended);
 
 		ReportWriter.rejected(folder, ledger.rejections(runId));

@@ -57,7 +57,9 @@ public class SettingsResolver {
 				Path.of(env.get("CLINIKO_BRIDGE_REPORT_DIR", "./reports")), retry,
 				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_HTTP_TIMEOUT_MS", 30_000, 1)),
 				Duration.ofMillis(env.integer("HUBSPOT_SEARCH_LAG_MS", 15_000, 0)),
-				bool(env, "CLINIKO_BRIDGE_NO_APPROVAL"), env.integer("HUBSPOT_DAILY_LIMIT", 250_000, 1));
+				bool(env, "CLINIKO_BRIDGE_NO_APPROVAL"), env.integer("HUBSPOT_DAILY_LIMIT", 250_000, 1),
+				env.integer("CLINIKO_BRIDGE_SYNC_DAYS_FORWARD", 45, 0), env.integer("CLINIKO_BRIDGE_SYNC_DAYS_BACK", 7, 0),
+				Duration.ofMillis(env.integer("CLINIKO_BRIDGE_LOCK_STALE_MS", 120_000, 1)));
 	}
 
 	private static boolean bool(Lookup env, String key) {

@@ -38,8 +38,11 @@ public class Ledger {
 
 	}
 
-	/** An id map entry: the HubSpot record id and the hash of the properties last written. */
-	public record Mapped(String hubspotId, String contentHash) {
+	/**
+	 * An id map entry: the HubSpot record id, the hash of the properties last written, and the
+	 * association targets last written ("contacts:123:200 ...", null before they were kept).
+	 */
+	public record Mapped(String hubspotId, String contentHash, String associationTargets) {
 	}
 
 	/** One audit line to record. {@code hubspotId} is null in dry runs. */
@@ -121,10 +124,10 @@ public class Ledger {
 		if (clinikoIds.isEmpty()) {
 			return found;
 		}
-		named.query("SELECT cliniko_id, hubspot_id, content_hash FROM id_map WHERE object_type = :type"
+		named.query("SELECT cliniko_id, hubspot_id, content_hash, association_targets FROM id_map WHERE object_type = :type"
 				+ " AND cliniko_id IN (:ids)", new MapSqlParameterSource("type", objectType).addValue("ids", clinikoIds),
 				rs -> {
-					found.put(rs.getString(1), new Mapped(rs.getString(2), rs.getString(3)));
+					found.put(rs.getString(1), new Mapped(rs.getString(2), rs.getString(3), rs.getString(4)));
 				});
 		return found;
 	}
@@ -544,6 +547,39 @@ public class Ledger {
 						rs.getString(2), rs.getString(3), rs.getString(4)), runId);
 	}
 
+	/** Keeps the association targets each record was written with (in the caller's transaction). */
+	public void saveAssociationTargets(String objectType, Map<String, String> targetsByClinikoId) {
+		jdbc.batchUpdate("UPDATE id_map SET association_targets = ? WHERE object_type = ? AND cliniko_id = ?",
+				targetsByClinikoId.entrySet()
+					.stream()
+					.map(e -> new Object[] { truncate(e.getValue(), 2000), objectType, e.getKey() })
+					.toList());
+	}
+
+	/** Notes, in a transaction of its own, associations about to be removed (a record's target moved). */
+	public void noteRemovedAssociations(String runId, List<AddedAssociation> removed) {
+		Timestamp now = Timestamp.from(Instant.now());
+		ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate("INSERT INTO removed_association (run_id,"
+				+ " from_type, from_id, to_type, to_id, type_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				removed.stream()
+					.map(a -> new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now })
+					.toList()));
+	}
+
+	/** Associations a run removed and no rollback has put back, newest first. */
+	public List<AddedAssociation> associationsToPutBack(String runId, long beforeId, int limit) {
+		return jdbc.query("SELECT * FROM removed_association WHERE run_id = ? AND restored_by IS NULL"
+				+ " AND association_id < ? ORDER BY association_id DESC FETCH FIRST " + limit + " ROWS ONLY",
+				(rs, i) -> new AddedAssociation(rs.getLong("association_id"), rs.getString("from_type"),
+						rs.getString("from_id"), rs.getString("to_type"), rs.getString("to_id"), rs.getInt("type_id"), false),
+				runId, beforeId);
+	}
+
+	/** Marks removed associations put back by a rollback run. */
+	public void associationsPutBack(String rollbackRunId, Collection<Long> ids) {
+		markUndone("UPDATE removed_association SET restored_by = :by WHERE association_id IN (:ids)", rollbackRunId, ids);
+	}
+
 	/** Marks added associations removed by a rollback run (in the caller's transaction). */
 	public void associationsRemoved(String rollbackRunId, Collection<Long> ids) {
 		markUndone("UPDATE added_association SET removed_by = :by WHERE association_id IN (:ids)", rollbackRunId, ids);
@@ -595,7 +631,8 @@ public class Ledger {
 	/** What is left to undo of a run (all of it before any rollback). */
 	public UndoCounts undoLeft(String runId) {
 		return new UndoCounts(
-				count("SELECT COUNT(*) FROM added_association WHERE run_id = ? AND removed_by IS NULL", runId),
+				count("SELECT COUNT(*) FROM added_association WHERE run_id = ? AND removed_by IS NULL", runId)
+						+ count("SELECT COUNT(*) FROM removed_association WHERE run_id = ? AND restored_by IS NULL", runId),
 				count("SELECT COUNT(*) FROM before_image WHERE run_id = ? AND existed = TRUE AND restored_by IS NULL",
 						runId),
 				count("SELECT COUNT(*) FROM before_image WHERE run_id = ? AND existed = FALSE AND restored_by IS NULL",
@@ -617,6 +654,7 @@ public class Ledger {
 		Map<String, Map<String, Long>> done = new LinkedHashMap<>();
 		String[][] queries = {
 				{ "associationsRemoved", "SELECT from_type, COUNT(*) FROM added_association WHERE removed_by = ? GROUP BY from_type" },
+				{ "associationsPutBack", "SELECT from_type, COUNT(*) FROM removed_association WHERE restored_by = ? GROUP BY from_type" },
 				{ "recordsRestored", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? AND existed = TRUE"
 						+ " GROUP BY object_type" },
 				{ "recordsArchived", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? AND existed = FALSE"

@@ -40,7 +40,8 @@ public enum ObjectMapping {
 			textarea("emergency_contact", "cliniko_emergency_contact", "Emergency contact"),
 			checkbox("archived", "cliniko_archived", "Archived in Cliniko"),
 			datetime("created_at", "cliniko_created_at", "Created in Cliniko"),
-			text("shared_email", "cliniko_shared_email", "Shared email"))),
+			text("shared_email", "cliniko_shared_email", "Shared email"),
+			text("merged_into", "cliniko_merged_into", "Merged into patient (Cliniko id)"))),
 
 	APPOINTMENTS("appointments", "meetings", "cliniko_appointment_id", List.of("patients"), List.of(
 			hubspot("starts_at", "hs_meeting_start_time"), hubspot("ends_at", "hs_meeting_end_time"),

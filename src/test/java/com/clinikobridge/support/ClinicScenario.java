@@ -84,6 +84,19 @@ public final class ClinicScenario implements AutoCloseable {
 		return code;
 	}
 
+	/** A command's exit code and output, for commands run from other threads. */
+	public record Result(int code, String out, String err) {
+	}
+
+	/** Runs a command line without touching {@link #out} and {@link #err} (safe from another thread). */
+	public Result runQuietly(BridgeCommands commands, String... args) {
+		ByteArrayOutputStream o = new ByteArrayOutputStream();
+		ByteArrayOutputStream e = new ByteArrayOutputStream();
+		int code = commands.execute(args, Map.copyOf(settings), new PrintStream(o, true, StandardCharsets.UTF_8),
+				new PrintStream(e, true, StandardCharsets.UTF_8));
+		return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+	}
+
 	/** The run id the last command printed ("Run <id> started"). */
 	public String lastRunId() {
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("Run (\\d{8}-\\d{4}-[0-9a-f]{4})").matcher(out);

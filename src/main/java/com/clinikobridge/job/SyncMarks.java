@@ -20,7 +20,9 @@ import com.clinikobridge.ledger.SyncStore.Mark;
  * The marks of a run from the Cliniko API, taken when it starts: per object, what it reads
  * since (the previous mark, or {@code --since}), how many records changed since then, and the
  * newest {@code updated_at} now (Cliniko's clock, not ours), which becomes the next mark when the
- * run completes. One request per list (sorted by {@code updated_at}, one record a page).
+ * run completes. One request per list (sorted by {@code updated_at}, one record a page). A list
+ * with changes is then read from a second before its mark, so a record changed in the same
+ * second as the mark is read again rather than missed.
  */
 final class SyncMarks {
 
@@ -53,7 +55,7 @@ final class SyncMarks {
 			Instant newest = null;
 			long changed = 0;
 			for (ClinikoPageReader<?> list : lists(client, object)) {
-				ClinikoPageReader.Delta delta = list.delta(from == null ? null : from.minusSeconds(1));
+				ClinikoPageReader.Delta delta = list.delta(from);
 				changed += delta.changed();
 				if (delta.newest() != null && (newest == null || delta.newest().isAfter(newest))) {
 					newest = delta.newest();

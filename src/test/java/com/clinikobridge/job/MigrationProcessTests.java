@@ -137,6 +137,66 @@ class MigrationProcessTests extends PostgresTestBase {
 		}
 	}
 
+	@Test
+	void syncStoppedBySigtermThenKilledIsFinishedExactlyByTheNextTriggers() throws Exception {
+		emptyLedger();
+		try (ClinicScenario s = new ClinicScenario(19, 300, work)) {
+			// given a migrated clinic in which every patient was renamed, and a slow HubSpot
+			Process migrate = start(s, "migrate", "--no-approval", "--source=api");
+			assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
+			assertThat(migrate.exitValue()).as(Files.readString(work.resolve("migrate.out"))).isIn(0, 3);
+			var changes = new com.clinikobridge.emulator.cliniko.ClinicChanges(s.clinic,
+					Instant.parse("2026-11-21T12:00:00Z"));
+			s.clinic.patients().stream().filter(p -> !p.isMerged()).forEach(p -> changes.renamePatient(p.id(), "Nightly"));
+			s.cliniko.load(changes.clinic());
+			s.hubspot.tenSecondlyLimit(4, Duration.ofMillis(500));
+			s.settings.put("HUBSPOT_RATE_LIMIT", "4");
+			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "500");
+			s.settings.put("CLINIKO_BRIDGE_LOCK_STALE_MS", "1500");
+
+			// when a sync gets SIGTERM once it has committed a chunk
+			Process first = start(s, "sync");
+			awaitSyncEntries(first, 100);
+			first.destroy();
+			assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			String syncId = jdbc.queryForObject("SELECT run_id FROM bridge_run WHERE command = 'sync'", String.class);
+			assertThat(jdbc.queryForObject("SELECT status FROM bridge_run WHERE run_id = ?", String.class, syncId))
+				.as(Files.readString(work.resolve("sync.out")))
+				.isEqualTo("STOPPED");
+
+			// and the next trigger, restarting it, is killed with SIGKILL
+			Process second = start(s, "sync");
+			awaitSyncEntries(second, 200);
+			second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+			// then the trigger after that takes over the stale lock, finishes the run, and starts a new one
+			s.hubspot.disableRateLimits();
+			s.settings.put("HUBSPOT_RATE_LIMIT", "0");
+			Thread.sleep(1600);
+			Process third = start(s, "sync");
+			assertThat(third.waitFor(120, TimeUnit.SECONDS)).isTrue();
+			String out = Files.readString(work.resolve("sync.out"));
+			assertThat(third.exitValue()).as(out).isZero();
+			assertThat(out).contains("Sync run " + syncId + " did not complete");
+			int renamed = (int) s.clinic.patients().stream().filter(p -> !p.isMerged()).count();
+			assertThat(s.summary(syncId).path("objects").path("patients").path("updated").asLong()).isEqualTo(renamed);
+			assertThat(s.hubspot.records("contacts")).hasSize(renamed)
+				.allMatch(c -> "Nightly".equals(c.property("lastname")));
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM bridge_run WHERE command = 'sync'", Long.class))
+				.isEqualTo(2);
+		}
+	}
+
+	private void awaitSyncEntries(Process process, long entries) throws InterruptedException {
+		Instant deadline = Instant.now().plusSeconds(60);
+		while (jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry l JOIN bridge_run r ON r.run_id = l.run_id"
+				+ " WHERE r.command = 'sync'", Long.class) < entries && Instant.now().isBefore(deadline)
+				&& process.isAlive()) {
+			Thread.sleep(50);
+		}
+		assertThat(process.isAlive()).as("still running").isTrue();
+	}
+
 	private long undone() {
 		return jdbc.queryForObject("SELECT COUNT(*) FROM before_image WHERE restored_by IS NOT NULL", Long.class);
 	}

@@ -51,12 +51,17 @@ class SyncBenchmark extends PostgresTestBase {
 	}
 
 	private long[] measure(ClinicScenario s) {
+		java.util.Map<String, Long> byPath = s.cliniko.requestsByPath();
 		long cliniko = s.cliniko.requestCount();
 		long hubspot = s.hubspot.requestCount();
 		long writes = SyncFunctionalTests.writes(s.hubspot);
 		long started = System.nanoTime();
 		assertThat(s.run(commands, "sync")).as(s.err).isZero();
 		long wallMs = (System.nanoTime() - started) / 1_000_000;
+		java.util.Map<String, Long> after = new java.util.TreeMap<>(s.cliniko.requestsByPath());
+		after.replaceAll((path, n) -> n - byPath.getOrDefault(path, 0L));
+		after.values().removeIf(n -> n == 0);
+		System.out.println("BENCHMARK cliniko requests by path: " + after);
 		return new long[] { wallMs, s.cliniko.requestCount() - cliniko, s.hubspot.requestCount() - hubspot,
 				SyncFunctionalTests.writes(s.hubspot) - writes };
 	}

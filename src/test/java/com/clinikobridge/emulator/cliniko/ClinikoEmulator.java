@@ -241,6 +241,13 @@ public final class ClinikoEmulator implements AutoCloseable {
     }
 
     /** Requests received whose path starts with {@code pathPrefix}, e.g. {@code /v1/patients}. */
+    /** Requests per path (without the query), for benchmarks that show where requests go. */
+    public Map<String, Long> requestsByPath() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        perPath.forEach((path, n) -> out.put(path, n.sum()));
+        return out;
+    }
+
     public long requestCount(String pathPrefix) {
         long sum = 0;
         for (Map.Entry<String, LongAdder> e : perPath.entrySet()) {

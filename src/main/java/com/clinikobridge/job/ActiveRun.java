@@ -87,6 +87,10 @@ public class ActiveRun {
 
 	private volatile Map<String, com.clinikobridge.ledger.SyncStore.Mark> marks = Map.of();
 
+	private volatile String marksKey;
+
+	private volatile Instant sinceOverride;
+
 	private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
@@ -118,6 +122,8 @@ public class ActiveRun {
 		this.reconciling = false;
 		this.syncing = false;
 		this.marks = Map.of();
+		this.marksKey = null;
+		this.sinceOverride = null;
 		this.notes.clear();
 	}
 
@@ -151,9 +157,29 @@ public class ActiveRun {
 		return syncing;
 	}
 
-	void sync(Map<String, com.clinikobridge.ledger.SyncStore.Mark> marks) {
+	/** Makes this run a sync; its marks are taken (or, on restart, loaded) by the prepare step. */
+	void sync(Instant since) {
 		this.syncing = true;
+		this.sinceOverride = since;
+	}
+
+	void marks(Map<String, com.clinikobridge.ledger.SyncStore.Mark> marks) {
 		this.marks = Map.copyOf(marks);
+	}
+
+	/** Makes the run keep high-water marks under this source key (API runs that write). */
+	void keepMarks(String sourceKey) {
+		this.marksKey = sourceKey;
+	}
+
+	/** The source key the run keeps marks under, or null when it keeps none. */
+	String marksKey() {
+		return marksKey;
+	}
+
+	/** {@code sync --since}, or null. */
+	Instant sinceOverride() {
+		return sinceOverride;
 	}
 
 	/** A sync run's mark for an object (what it reads since, and how much changed), or null. */

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +18,9 @@ public class GracefulStop {
 
 	private static final Logger log = LoggerFactory.getLogger(GracefulStop.class);
 
-	private final JobOperator jobOperator;
+	// Looked up when needed: the jobs depend on this bean, and the job registry must see them
+	// before the operator exists.
+	private final ObjectProvider<JobOperator> jobOperator;
 
 	private volatile JobExecution running;
 
@@ -25,7 +28,7 @@ public class GracefulStop {
 
 	private final Object monitor = new Object();
 
-	GracefulStop(JobOperator jobOperator) {
+	GracefulStop(ObjectProvider<JobOperator> jobOperator) {
 		this.jobOperator = jobOperator;
 	}
 
@@ -51,7 +54,7 @@ public class GracefulStop {
 	private void stopJob(JobExecution execution) {
 		try {
 			log.info("Stop requested: the run stops after its current chunk");
-			jobOperator.stop(execution);
+			jobOperator.getObject().stop(execution);
 		}
 		catch (Exception ex) {
 			log.warn("Could not stop the running job: {}", ex.getClass().getSimpleName());

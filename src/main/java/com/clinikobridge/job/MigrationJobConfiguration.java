@@ -2,6 +2,7 @@ package com.clinikobridge.job;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -113,8 +114,25 @@ class MigrationJobConfiguration {
 	// Set-up steps run again on restart (allowStartIfComplete): what they find lives in memory.
 
 	@Bean
-	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger) {
+	Step prepareStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run, Ledger ledger,
+			SyncStore syncStore) {
 		Tasklet tasklet = (contribution, chunkContext) -> {
+			if (run.marksKey() != null) {
+				// Taken once, when the run first starts; a restart reads the same delta.
+				Map<String, SyncStore.Mark> marks = syncStore.runMarks(run.runId());
+				if (marks.isEmpty()) {
+					marks = SyncMarks.compute(run.cliniko(), run.objects(),
+							run.syncing() ? syncStore.marks(run.marksKey()) : Map.of(), run.sinceOverride());
+					syncStore.saveRunMarks(run.runId(), run.marksKey(), marks);
+				}
+				run.marks(marks);
+				if (run.syncing()) {
+					log.info("Changed since the last run: {}", marks.entrySet()
+						.stream()
+						.map(e -> e.getKey() + " " + (e.getValue().since() == null ? "all" : e.getValue().delta()))
+						.toList());
+				}
+			}
 			if (run.syncing() && !run.source().isCsv()) {
 				java.util.Map<String, Long> totals = new java.util.HashMap<>();
 				run.objects().forEach(o -> {

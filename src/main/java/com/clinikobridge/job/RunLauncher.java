@@ -145,12 +145,10 @@ public class RunLauncher {
 			out.println("No HUBSPOT_ACCESS_TOKEN: dry run, nothing will be written to HubSpot.");
 		}
 		out.println("Run " + runId + " started; reports in " + folder);
-		if (!source.isCsv() && !effectiveDryRun && sample == null) {
-			// Where the first sync after this migration starts reading.
-			syncStore.saveRunMarks(runId, sourceKey(settings, source),
-					SyncMarks.compute(cliniko, objects, Map.of(), null));
-		}
 		run.begin(runId, effectiveDryRun, startedAt, source, settings, mapping, objects, cliniko, hubspot);
+		if (!source.isCsv() && !effectiveDryRun && sample == null) {
+			run.keepMarks(sourceKey(settings, source)); // where the first sync after this migration starts
+		}
 		if (sample != null) {
 			runs.saveSample(runId, Map.of("patient", sample.patients(), "merged", sample.mergedIntoSample(),
 					"referrer", sample.referrers()));
@@ -243,20 +241,14 @@ public class RunLauncher {
 		HubSpotClient hubspot = hubspotClient(settings);
 		Instant startedAt = Instant.now();
 		String runId = newRunId(startedAt);
-		Map<String, SyncStore.Mark> marks = source.isCsv() ? Map.of()
-				: SyncMarks.compute(cliniko, objects, syncStore.marks(sourceKey(settings, source)), since);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "sync", source.text(), false, startedAt);
-		syncStore.saveRunMarks(runId, sourceKey(settings, source), marks);
 		out.println("Run " + runId + " started; reports in " + folder);
-		if (!marks.isEmpty()) {
-			out.println("Changed since the last sync: " + marks.entrySet()
-				.stream()
-				.map(e -> e.getKey() + " " + (e.getValue().since() == null ? "all (no earlier run)" : e.getValue().delta()))
-				.collect(Collectors.joining(", ")));
-		}
 		run.begin(runId, false, startedAt, source, settings, mapping, objects, cliniko, hubspot);
-		run.sync(marks);
+		run.sync(since);
+		if (!source.isCsv()) {
+			run.keepMarks(sourceKey(settings, source));
+		}
 		JobParameters parameters = new JobParametersBuilder().addString("runId", runId)
 			.addString("source", source.text(), false)
 			.addString("dryRun", "false", false)
@@ -498,7 +490,11 @@ public class RunLauncher {
 				objects == null ? objects(source, List.of()) : new LinkedHashSet<>(List.of(objects.split(","))),
 				clinikoClient(settings, source), hubspotClient(settings));
 		if (stored.command().equals("sync")) {
-			run.sync(syncStore.runMarks(runId));
+			run.sync(null);
+		}
+		String sampled = last.getJobParameters().getString("sample");
+		if (!source.isCsv() && !stored.dryRun() && (sampled == null || sampled.isEmpty())) {
+			run.keepMarks(sourceKey(settings, source));
 		}
 		String sampleSize = last.getJobParameters().getString("sample");
 		if (sampleSize != null && !sampleSize.isEmpty()) {
@@ -602,7 +598,8 @@ public class RunLauncher {
 							+ " the portal's tier)" : " (reported by HubSpot)")
 					+ (usage.containsKey("remainingToday") ? ", " + usage.get("remainingToday") + " left today" : ""));
 		}
-		if (!stored.dryRun() && run.hubspot() != null) {
+		boolean wrote = objects.values().stream().anyMatch(c -> c.created() + c.updated() > 0);
+		if (!stored.dryRun() && run.hubspot() != null && wrote) {
 			notes.add("To undo this run: rollback " + runId + " (--dry-run lists what it would do). "
 					+ RollbackLauncher.CANNOT_UNDO.get(0));
 		}

@@ -50,7 +50,11 @@ final class SyncMarks {
 	static Map<String, Mark> compute(ClinikoClient client, Set<String> objects, Map<String, Instant> previous,
 			Instant since) {
 		Map<String, Mark> marks = new LinkedHashMap<>();
-		for (String object : objects) {
+		for (com.clinikobridge.mapping.ObjectMapping m : com.clinikobridge.mapping.ObjectMapping.ORDER) {
+			String object = m.clinikoName();
+			if (!objects.contains(object)) {
+				continue;
+			}
 			Instant from = since != null ? since : previous.get(object);
 			Instant newest = null;
 			long changed = 0;

@@ -61,6 +61,11 @@ public class GracefulStop {
 		}
 	}
 
+	/** Forgets a stop request (tests that stop a scheduled sync and go on in the same process). */
+	void reset() {
+		stopping = false;
+	}
+
 	public boolean stopping() {
 		return stopping;
 	}

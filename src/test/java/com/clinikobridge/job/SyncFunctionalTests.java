@@ -28,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SyncFunctionalTests extends FunctionalTestBase {
 
+	@org.springframework.beans.factory.annotation.Autowired
+	GracefulStop stop;
+
 	/** When the clinic's changes happen: after every generated record, so after any mark. */
 	static final Instant CHANGED_AT = Instant.parse("2026-11-21T12:00:00Z");
 
@@ -217,6 +220,34 @@ class SyncFunctionalTests extends FunctionalTestBase {
 			JsonNode forced = s.summary(s.lastRunId());
 			assertThat(count(forced, "patients", "updated")).isZero();
 			assertThat(count(forced, "patients", "unchanged")).isEqualTo(count(forced, "patients", "read"));
+		}
+	}
+
+	@Test
+	void syncEveryRunsOnEachTriggerUntilStopped() throws Exception {
+		try (ClinicScenario s = new ClinicScenario(55, 5, work)) {
+			// given a migrated clinic and a sync scheduled every second
+			assertThat(s.run(commands, "migrate", "--source=api", "--no-approval")).isIn(0, 3);
+			assertThat(s.run(commands, "sync", "--every=not a cron")).isEqualTo(2);
+			assertThat(s.err).contains("--every");
+			CompletableFuture<ClinicScenario.Result> scheduled = CompletableFuture
+				.supplyAsync(() -> s.runQuietly(commands, "sync", "--every=* * * * * *"));
+
+			// when two syncs have completed and the process is asked to stop
+			long deadline = System.currentTimeMillis() + 30_000;
+			while (jdbc.queryForObject("SELECT COUNT(*) FROM bridge_run WHERE command = 'sync' AND status = 'COMPLETED'",
+					Long.class) < 2 && System.currentTimeMillis() < deadline) {
+				Thread.sleep(50);
+			}
+			stop.requestStop();
+			ClinicScenario.Result result = scheduled.get(30, TimeUnit.SECONDS);
+			stop.reset();
+
+			// then it ran a sync per trigger and stopped cleanly
+			assertThat(result.code()).as(result.out() + result.err()).isZero();
+			assertThat(result.out()).contains("Next sync at").contains("Scheduled sync stopped.");
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM bridge_run WHERE command = 'sync' AND status = 'COMPLETED'",
+					Long.class)).isGreaterThanOrEqualTo(2);
 		}
 	}
 

@@ -93,6 +93,8 @@ public class ActiveRun {
 
 	private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+	private final Map<String, Boolean> freshInHubSpot = new java.util.concurrent.ConcurrentHashMap<>();
+
 	synchronized void begin(String runId, boolean dryRun, Instant startedAt, SourceSpec source, BridgeSettings settings,
 			Mapping mapping, Set<String> objects, ClinikoClient cliniko, HubSpotClient hubspot) {
 		this.mapping = mapping;
@@ -120,6 +122,7 @@ public class ActiveRun {
 		this.targetRunId = null;
 		this.reconcileSample = 0;
 		this.reconciling = false;
+		this.freshInHubSpot.clear();
 		this.syncing = false;
 		this.marks = Map.of();
 		this.marksKey = null;
@@ -185,6 +188,14 @@ public class ActiveRun {
 	/** A sync run's mark for an object (what it reads since, and how much changed), or null. */
 	com.clinikobridge.ledger.SyncStore.Mark mark(String object) {
 		return marks.get(object);
+	}
+
+	/**
+	 * Whether HubSpot held no record of an object when this process first wrote it (asked once
+	 * per object and process): then no record of this run can have existed before it.
+	 */
+	boolean freshInHubSpot(String object, java.util.function.BooleanSupplier check) {
+		return freshInHubSpot.computeIfAbsent(object, o -> check.getAsBoolean());
 	}
 
 	/** Report notes steps leave for the end of the run (e.g. schema a rollback kept). */

@@ -252,7 +252,15 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		Set<String> properties = new java.util.TreeSet<>();
 		toSend.values().forEach(p -> properties.addAll(p.keySet()));
 		Map<String, Current> current = new HashMap<>();
-		if (run.withoutUniqueId(mapping.hubspotType())) {
+		// A first migration into a portal without any of these records needs no reads: one count
+		// (CRM search) per object instead of a batch read per chunk. A restart after committed
+		// chunks reads again; records an earlier attempt sent already have their image.
+		boolean fresh = run.freshInHubSpot(mapping.clinikoName(), () -> !ledger.hasMapped(mapping.clinikoName())
+				&& hubspot.count(mapping.hubspotType(), mapping.idProperty(), null) == 0);
+		if (fresh) {
+			// nothing to read: every record is new to HubSpot
+		}
+		else if (run.withoutUniqueId(mapping.hubspotType())) {
 			Map<String, String> keyById = new HashMap<>();
 			toSend.keySet().stream().filter(before::containsKey).forEach(k -> keyById.put(before.get(k).hubspotId(), k));
 			hubspot.read(mapping.hubspotType(), new ArrayList<>(keyById.keySet()), new ArrayList<>(properties))

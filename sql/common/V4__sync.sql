@@ -1,11 +1,14 @@
 -- Issue 6: delta sync. Shared by H2 and PostgreSQL: portable SQL only.
 
+-- Times in this file are epoch milliseconds (BIGINT): the same on every host, whatever its time
+-- zone, in H2 and PostgreSQL alike.
+
 -- The high-water mark per source (Cliniko account, by a hash of its URL and key) and object:
 -- the newest updated_at a completed run had seen. Advanced only when a run completes.
 CREATE TABLE sync_mark (
     source_key  VARCHAR(64) NOT NULL,
     object_type VARCHAR(40) NOT NULL,
-    high_water  TIMESTAMP   NOT NULL,
+    high_water  BIGINT      NOT NULL,
     run_id      VARCHAR(40) NOT NULL,
     PRIMARY KEY (source_key, object_type)
 );
@@ -16,8 +19,8 @@ CREATE TABLE run_mark (
     run_id      VARCHAR(40) NOT NULL,
     source_key  VARCHAR(64) NOT NULL,
     object_type VARCHAR(40) NOT NULL,
-    since       TIMESTAMP,
-    high_water  TIMESTAMP,
+    since       BIGINT,
+    high_water  BIGINT,
     delta       BIGINT      NOT NULL,
     PRIMARY KEY (run_id, object_type)
 );
@@ -29,8 +32,8 @@ CREATE TABLE run_lock (
     lock_key     VARCHAR(64)  NOT NULL PRIMARY KEY,
     run_id       VARCHAR(40),
     holder       VARCHAR(200) NOT NULL,
-    acquired_at  TIMESTAMP    NOT NULL,
-    heartbeat_at TIMESTAMP    NOT NULL
+    acquired_at  BIGINT       NOT NULL,
+    heartbeat_at BIGINT       NOT NULL
 );
 
 -- CSV export files a run ingested (by checksum), so the same files are not ingested twice.
@@ -55,5 +58,6 @@ CREATE TABLE removed_association (
     to_id       VARCHAR(40) NOT NULL,
     type_id     INTEGER     NOT NULL,
     recorded_at TIMESTAMP   NOT NULL,
-    restored_by VARCHAR(40)
+    restored_by VARCHAR(40),
+    CONSTRAINT removed_association_once UNIQUE (run_id, from_type, from_id, to_type, to_id)
 );

@@ -42,6 +42,7 @@ public class ClinikoBridgeApplication {
 		// SIGTERM: the running job stops after its current chunk (STOPPED, restartable), the reports
 		// are written, then the process exits.
 		CountDownLatch finished = new CountDownLatch(1);
+		int[] exitCode = { BridgeCommands.FAILED };
 		GracefulStop stop = context.getBean(GracefulStop.class);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			if (finished.getCount() > 0) {
@@ -52,10 +53,13 @@ public class ClinikoBridgeApplication {
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
 				}
+				// The run's own exit code (1: stopped, restartable), not the signal's 143.
+				Runtime.getRuntime().halt(exitCode[0]);
 			}
 		}, "graceful-stop"));
 		try {
 			code = context.getBean(BridgeCommands.class).execute(args, java.util.Map.of(), System.out, System.err);
+			exitCode[0] = code;
 		}
 		finally {
 			context.close();

@@ -105,6 +105,9 @@ public class BridgeCommands {
 				if (stored.isPresent() && stored.get().command().equals("rollback")) {
 					return rollbacks.restart(stored.get(), overrides, out).exitCode();
 				}
+				if (stored.isPresent() && stored.get().command().equals("sync")) {
+					return syncs.restart(stored.get(), overrides, out);
+				}
 				return launcher.restart(r.runId, overrides, out).exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Sync sy) {

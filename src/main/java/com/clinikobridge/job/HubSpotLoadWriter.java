@@ -89,7 +89,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			}
 		}
 
-		markMergedAway(mergedRecords, valid, merged);
+		Set<String> markers = markMergedAway(mergedRecords, valid, merged);
 		Map<String, String> targetIds = resolveTargets(valid, rejected, object);
 		if (run.reconciling()) {
 			Map<String, Map<String, String>> expected = new LinkedHashMap<>();
@@ -151,7 +151,9 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 						to.add(intent.toObjectType() + ":" + toId + ":" + intent.typeId());
 					}
 				}
-				targets.put(key, String.join(" ", to));
+				if (!markers.contains(key)) {
+					targets.put(key, String.join(" ", to)); // a merged-away contact keeps its associations
+				}
 			});
 			removeMovedAssociations(hubspot, mapping, outcome, before, targets);
 			noteAddedAssociations(hubspot, mapping, associations, images, outcome);
@@ -180,13 +182,15 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 	/**
 	 * Patients merged away in Cliniko after their contact was written: the contact stays (its
 	 * history may matter) and is marked, {@code cliniko_merged_into} = the survivor's id and
-	 * archived, through the normal write (before-image, hash). Those never written are only
-	 * counted (merged).
+	 * archived, through the normal write (before-image, hash); its associations stay. Those
+	 * never written are only counted (merged).
+	 * @return the Cliniko ids turned into markers
 	 */
-	private void markMergedAway(List<HubSpotRecord> mergedRecords, Map<String, HubSpotRecord> valid,
+	private Set<String> markMergedAway(List<HubSpotRecord> mergedRecords, Map<String, HubSpotRecord> valid,
 			List<Entry> merged) {
+		Set<String> markers = new HashSet<>();
 		if (mergedRecords.isEmpty()) {
-			return;
+			return markers;
 		}
 		String object = mergedRecords.get(0).sourceObject();
 		Map<String, Mapped> mapped = ledger.mapped(object, mergedRecords.stream().map(HubSpotRecord::sourceKey).toList());
@@ -205,7 +209,9 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			}
 			valid.put(r.sourceKey(), HubSpotRecord.of(r.objectType(), object, r.sourceKey(), r.sourceRef(),
 					ObjectMapping.PATIENTS.idProperty(), marker, Map.of(), List.of(), List.of()));
+			markers.add(r.sourceKey());
 		}
+		return markers;
 	}
 
 	/**
@@ -218,7 +224,8 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		List<AddedAssociation> noted = new ArrayList<>();
 		outcome.written().forEach((key, written) -> {
 			Mapped previous = before.get(key);
-			if (previous == null || previous.associationTargets() == null || previous.associationTargets().isEmpty()) {
+			if (previous == null || previous.associationTargets() == null || previous.associationTargets().isEmpty()
+					|| !targets.containsKey(key)) {
 				return;
 			}
 			Set<String> now = Set.of(targets.getOrDefault(key, "").split(" "));
@@ -236,7 +243,8 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			return;
 		}
 		ledger.noteRemovedAssociations(run.runId(), noted);
-		stale.forEach((toType, list) -> hubspot.unassociate(mapping.hubspotType(), toType, list, false));
+		// Only the type the bridge wrote (for its unlabeled default types HubSpot removes the labels too).
+		stale.forEach((toType, list) -> hubspot.unassociate(mapping.hubspotType(), toType, list, true));
 	}
 
 	/**

@@ -66,8 +66,11 @@ public class RollbackLauncher {
 
 	private final SettingsResolver settingsResolver;
 
+	private final com.clinikobridge.ledger.SyncStore syncStore;
+
 	RollbackLauncher(JobOperator jobOperator, JobRepository jobRepository, Job rollbackJob, ActiveRun run,
-			Ledger ledger, RunStore runs, SettingsResolver settingsResolver) {
+			Ledger ledger, RunStore runs, SettingsResolver settingsResolver, com.clinikobridge.ledger.SyncStore syncStore) {
+		this.syncStore = syncStore;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
 		this.rollbackJob = rollbackJob;
@@ -276,6 +279,10 @@ public class RollbackLauncher {
 		RunSummary summary = new RunSummary(runId, "rollback", status, stored.source(), false, stored.startedAt(),
 				ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), Map.of(), http);
 		runs.ended(runId, status, exitCode, ended);
+		if (status.equals("COMPLETED")) {
+			// The next sync reads the rolled-back run's changes again (e.g. after the mapping is fixed).
+			syncStore.rewindMarks(stored.targetRunId());
+		}
 		Map<String, Map<String, Long>> done = ledger.undoneBy(runId);
 		ReportWriter.summary(folder, summary, Map.of("targetRunId", stored.targetRunId(), "rollback", done));
 		ReportWriter.rejected(folder, refused);

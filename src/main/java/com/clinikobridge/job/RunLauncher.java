@@ -528,8 +528,21 @@ public class RunLauncher {
 		RunSummary summary = new RunSummary(runId, stored.command(), status, stored.source(), stored.dryRun(),
 				stored.startedAt(), ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), objects, http);
 		int exitCode = !status.equals("COMPLETED") ? 1 : summary.rejected() > 0 ? 3 : 0;
+		runs.ended(runId, status, exitCode, ended);
+		String marksNote = null;
 		if (status.equals("COMPLETED") && !stored.dryRun()) {
-			syncStore.applyRunMarks(runId);
+			// Objects with records that did not land keep their mark: the next sync reads them again.
+			Set<String> held = new LinkedHashSet<>();
+			objects.forEach((object, c) -> {
+				if (c.rejected() > 0 || run.associationFailures() > 0) {
+					held.add(object);
+				}
+			});
+			syncStore.applyRunMarks(runId, held);
+			if (!held.isEmpty() && !syncStore.runMarks(runId).isEmpty()) {
+				marksNote = "Marks kept for " + String.join(", ", held) + " (records did not land): the next sync"
+						+ " reads their changes again";
+			}
 			String files = execution.getJobParameters().getString("files");
 			if (files != null && !files.isEmpty()) {
 				Map<String, String> ingested = new LinkedHashMap<>();
@@ -539,7 +552,6 @@ public class RunLauncher {
 				syncStore.ingested(runId, ingested);
 			}
 		}
-		runs.ended(runId, status, exitCode, ended);
 
 		ReportWriter.rejected(folder, ledger.rejections(runId));
 		ReportWriter.csv(folder.resolve("audit.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "action",
@@ -554,6 +566,9 @@ public class RunLauncher {
 			ReportWriter.preview(folder, run.preview());
 		}
 		List<String> notes = new ArrayList<>();
+		if (marksNote != null) {
+			notes.add(marksNote);
+		}
 		long unresolved = run.owners().resolutions().stream().filter(r -> r.ownerId() == null).count();
 		if (run.hubspot() == null && !run.owners().resolutions().isEmpty()) {
 			notes.add("Owners not resolved: no HUBSPOT_ACCESS_TOKEN to read HubSpot owners with");
@@ -798,6 +813,15 @@ public class RunLauncher {
 
 	static String newRunId(Instant at) {
 		return RUN_ID_TIME.format(at) + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+	}
+
+	/** Whether a run's job has completed in the job repository (its run row may say otherwise after a crash). */
+	boolean jobCompleted(Run stored) {
+		if (stored.jobExecutionId() == null) {
+			return false;
+		}
+		JobExecution last = jobRepository.getJobExecution(stored.jobExecutionId());
+		return last != null && last.getStatus() == BatchStatus.COMPLETED;
 	}
 
 	/** A run by id. */

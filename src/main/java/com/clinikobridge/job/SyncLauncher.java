@@ -123,8 +123,23 @@ public class SyncLauncher {
 		return last;
 	}
 
-	private RunLauncher.Outcome once(SyncRequest request, SourceSpec source, Instant since, BridgeSettings settings,
-			Map<String, String> overrides, PrintStream out) throws Exception {
+	/** {@code restart <run-id>} of a sync run: under the same lock as a sync. */
+	public int restart(Run syncRun, Map<String, String> overrides, PrintStream out) throws Exception {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		SourceSpec source = SourceSpec.parse(syncRun.source());
+		return locked(source, settings, out, () -> launcher.restart(syncRun.runId(), overrides, out)).exitCode();
+	}
+
+	/** Work done while holding the lock for the Cliniko account and HubSpot portal. */
+	@FunctionalInterface
+	interface Locked {
+
+		RunLauncher.Outcome run() throws Exception;
+
+	}
+
+	private RunLauncher.Outcome locked(SourceSpec source, BridgeSettings settings, PrintStream out, Locked work)
+			throws Exception {
 		String lockKey = SyncMarks.key(RunLauncher.sourceKey(settings, source), settings.hubspotApiUrl(),
 				settings.hubspotAccessToken());
 		String holder = holder();
@@ -142,18 +157,37 @@ public class SyncLauncher {
 		long period = Math.max(100, settings.lockStale().toMillis() / 4);
 		heartbeat.scheduleAtFixedRate(() -> {
 			try {
-				store.heartbeat(lockKey, holder, run.runId());
+				if (!store.heartbeat(lockKey, holder, run.runId())) {
+					// Another process took the lock over (this one stalled past the stale time): stop.
+					log.warn("The sync lock was taken over by another process; stopping after this chunk");
+					stop.requestStop();
+				}
 			}
 			catch (RuntimeException ex) {
 				log.warn("Could not refresh the sync lock: {}", ex.getClass().getSimpleName());
 			}
 		}, period, period, TimeUnit.MILLISECONDS);
 		try {
+			return work.run();
+		}
+		finally {
+			heartbeat.shutdownNow();
+			store.unlock(lockKey, holder);
+		}
+	}
+
+	private RunLauncher.Outcome once(SyncRequest request, SourceSpec source, Instant since, BridgeSettings settings,
+			Map<String, String> overrides, PrintStream out) throws Exception {
+		return locked(source, settings, out, () -> {
+			String sourceKey = RunLauncher.sourceKey(settings, source);
 			Optional<Run> unfinished = runs.all()
 				.stream()
 				.filter(r -> r.command().equals("sync") && r.source().equals(source.text()))
+				.filter(r -> store.sourceKeyOf(r.runId()) == null || sourceKey.equals(store.sourceKeyOf(r.runId())))
 				.findFirst()
-				.filter(r -> !"COMPLETED".equals(r.status()) && r.jobExecutionId() != null);
+				.filter(r -> !"COMPLETED".equals(r.status()) && !launcher.jobCompleted(r))
+				.filter(r -> runs.actingOn(r.runId(), "rollback").stream().noneMatch(
+						rb -> !rb.dryRun() && "COMPLETED".equals(rb.status())));
 			if (unfinished.isPresent()) {
 				out.println("Sync run " + unfinished.get().runId() + " did not complete (" + unfinished.get().status()
 						+ "); restarting it first");
@@ -193,11 +227,7 @@ public class SyncLauncher {
 				}
 			}
 			return launcher.startSync(source, objects, request.mappingFile(), since, files, settings, out);
-		}
-		finally {
-			heartbeat.shutdownNow();
-			store.unlock(lockKey, holder);
-		}
+		});
 	}
 
 	/** The export files of a CSV folder: SHA-256 checksum → file name. */

@@ -441,14 +441,24 @@ public class Ledger {
 			Map<String, BeforeImage> stored = beforeImages(runId, objectType, ids);
 			Timestamp now = Timestamp.from(Instant.now());
 			List<Object[]> rows = new ArrayList<>();
+			List<Object[]> widened = new ArrayList<>();
 			for (BeforeImage image : images) {
-				if (!stored.containsKey(image.clinikoId())) {
+				BeforeImage first = stored.get(image.clinikoId());
+				if (first == null) {
 					rows.add(new Object[] { runId, objectType, image.clinikoId(), image.hubspotId(), image.existed(),
 							JSON.writeValueAsString(image.properties()), now });
+				}
+				else if (first.existed() && !first.properties().keySet().containsAll(image.properties().keySet())) {
+					// This write changes properties the first attempt did not: their values now are
+					// still those from before the run (the first attempt sent the same values).
+					Map<String, String> merged = new LinkedHashMap<>(image.properties());
+					merged.putAll(first.properties());
+					widened.add(new Object[] { JSON.writeValueAsString(merged), first.imageId() });
 				}
 			}
 			jdbc.batchUpdate("INSERT INTO before_image (run_id, object_type, cliniko_id, hubspot_id, existed,"
 					+ " properties, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
+			jdbc.batchUpdate("UPDATE before_image SET properties = ? WHERE image_id = ?", widened);
 			return beforeImages(runId, objectType, ids);
 		});
 	}
@@ -559,11 +569,20 @@ public class Ledger {
 	/** Notes, in a transaction of its own, associations about to be removed (a record's target moved). */
 	public void noteRemovedAssociations(String runId, List<AddedAssociation> removed) {
 		Timestamp now = Timestamp.from(Instant.now());
-		ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate("INSERT INTO removed_association (run_id,"
-				+ " from_type, from_id, to_type, to_id, type_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				removed.stream()
-					.map(a -> new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now })
-					.toList()));
+		ownTransaction.executeWithoutResult(status -> {
+			Set<String> noted = new HashSet<>();
+			named.query("SELECT from_type, from_id, to_type, to_id FROM removed_association WHERE run_id = :run"
+					+ " AND from_id IN (:ids)", new MapSqlParameterSource("run", runId).addValue("ids",
+							removed.stream().map(AddedAssociation::fromId).distinct().toList()),
+					rs -> {
+						noted.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
+					});
+			jdbc.batchUpdate("INSERT INTO removed_association (run_id, from_type, from_id, to_type, to_id, type_id,"
+					+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", removed.stream()
+						.filter(a -> noted.add(a.fromType() + "/" + a.fromId() + "/" + a.toType() + "/" + a.toId()))
+						.map(a -> new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now })
+						.toList());
+		});
 	}
 
 	/** Associations a run removed and no rollback has put back, newest first. */

@@ -46,7 +46,7 @@ public class SyncStore {
 	public Map<String, Instant> marks(String sourceKey) {
 		Map<String, Instant> marks = new LinkedHashMap<>();
 		jdbc.query("SELECT object_type, high_water FROM sync_mark WHERE source_key = ?", rs -> {
-			marks.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+			marks.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
 		}, sourceKey);
 		return marks;
 	}
@@ -55,25 +55,32 @@ public class SyncStore {
 	public void saveRunMarks(String runId, String sourceKey, Map<String, Mark> marks) {
 		own.executeWithoutResult(status -> marks.forEach((object, m) -> jdbc.update(
 				"INSERT INTO run_mark (run_id, source_key, object_type, since, high_water, delta) VALUES (?, ?, ?, ?, ?, ?)",
-				runId, sourceKey, object, ts(m.since()), ts(m.highWater()), m.delta())));
+				runId, sourceKey, object, millis(m.since()), millis(m.highWater()), m.delta())));
 	}
 
 	/** A run's marks by object (empty for runs that kept none). */
 	public Map<String, Mark> runMarks(String runId) {
 		Map<String, Mark> marks = new LinkedHashMap<>();
 		jdbc.query("SELECT object_type, since, high_water, delta FROM run_mark WHERE run_id = ?", rs -> {
-			marks.put(rs.getString(1), new Mark(instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)), rs.getLong(4)));
+			marks.put(rs.getString(1), new Mark(instant((Number) rs.getObject(2)), instant((Number) rs.getObject(3)),
+					rs.getLong(4)));
 		}, runId);
 		return marks;
 	}
 
-	/** Advances the source's marks to a completed run's (never backwards). */
-	public void applyRunMarks(String runId) {
+	/**
+	 * Advances the source's marks to a completed run's (never backwards), except for the objects
+	 * in {@code held}: those had records that did not land, so the next run reads them again.
+	 */
+	public void applyRunMarks(String runId, java.util.Set<String> held) {
 		own.executeWithoutResult(status -> jdbc.query("SELECT source_key, object_type, high_water FROM run_mark"
 				+ " WHERE run_id = ? AND high_water IS NOT NULL", rs -> {
 					String source = rs.getString(1);
 					String object = rs.getString(2);
-					Timestamp mark = rs.getTimestamp(3);
+					long mark = rs.getLong(3);
+					if (held.contains(object)) {
+						return;
+					}
 					int updated = jdbc.update("UPDATE sync_mark SET high_water = ?, run_id = ? WHERE source_key = ?"
 							+ " AND object_type = ? AND high_water < ?", mark, runId, source, object, mark);
 					Long known = jdbc.queryForObject("SELECT COUNT(*) FROM sync_mark WHERE source_key = ? AND object_type = ?",
@@ -86,12 +93,40 @@ public class SyncStore {
 	}
 
 	/**
+	 * After a rollback of a run: moves the source's marks back to where that run started reading
+	 * (forgets them when it read everything), so the next sync reads its records again.
+	 */
+	public void rewindMarks(String runId) {
+		own.executeWithoutResult(status -> jdbc.query("SELECT source_key, object_type, since FROM run_mark WHERE run_id = ?",
+				rs -> {
+					Number since = (Number) rs.getObject(3);
+					if (since == null) {
+						jdbc.update("DELETE FROM sync_mark WHERE source_key = ? AND object_type = ?", rs.getString(1),
+								rs.getString(2));
+					}
+					else {
+						jdbc.update("UPDATE sync_mark SET high_water = ? WHERE source_key = ? AND object_type = ?"
+								+ " AND high_water > ?", since.longValue(), rs.getString(1), rs.getString(2),
+								since.longValue());
+					}
+				}, runId));
+	}
+
+	/** The source key a run kept its marks under, or null. */
+	public String sourceKeyOf(String runId) {
+		return jdbc.queryForList("SELECT source_key FROM run_mark WHERE run_id = ?", String.class, runId)
+			.stream()
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
 	 * Takes the lock, or takes over one whose holder stopped refreshing it {@code stale} ago.
 	 * @return empty when this process holds the lock now; else who holds it
 	 */
 	public Optional<String> lock(String lockKey, String holder, Duration stale) {
 		Boolean inserted = own.execute(status -> {
-			Timestamp now = Timestamp.from(Instant.now());
+			long now = System.currentTimeMillis();
 			try {
 				jdbc.update("INSERT INTO run_lock (lock_key, holder, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?)",
 						lockKey, holder, now, now);
@@ -112,12 +147,12 @@ public class SyncStore {
 				return Optional.of("the lock changed hands; try again");
 			}
 			Map<String, Object> row = rows.get(0);
-			Timestamp beat = (Timestamp) row.get("heartbeat_at");
-			Timestamp now = Timestamp.from(Instant.now());
-			if (beat.toInstant().plus(stale).isAfter(now.toInstant())) {
+			long beat = ((Number) row.get("heartbeat_at")).longValue();
+			long now = System.currentTimeMillis();
+			if (beat + stale.toMillis() > now) {
 				return Optional.of(row.get("holder") + (row.get("run_id") == null ? "" : ", run " + row.get("run_id"))
-						+ ", since " + ((Timestamp) row.get("acquired_at")).toInstant() + " (last heartbeat "
-						+ beat.toInstant() + ")");
+						+ ", since " + Instant.ofEpochMilli(((Number) row.get("acquired_at")).longValue())
+						+ " (last heartbeat " + Instant.ofEpochMilli(beat) + ")");
 			}
 			int taken = jdbc.update("UPDATE run_lock SET holder = ?, run_id = NULL, acquired_at = ?, heartbeat_at = ?"
 					+ " WHERE lock_key = ? AND heartbeat_at = ?", holder, now, now, lockKey, beat);
@@ -125,10 +160,15 @@ public class SyncStore {
 		});
 	}
 
-	/** Refreshes the lock's heartbeat and names the run holding it. */
-	public void heartbeat(String lockKey, String holder, String runId) {
-		own.executeWithoutResult(status -> jdbc.update("UPDATE run_lock SET heartbeat_at = ?, run_id = COALESCE(?, run_id)"
-				+ " WHERE lock_key = ? AND holder = ?", Timestamp.from(Instant.now()), runId, lockKey, holder));
+	/**
+	 * Refreshes the lock's heartbeat and names the run holding it.
+	 * @return false when this holder no longer has the lock (another process took it over)
+	 */
+	public boolean heartbeat(String lockKey, String holder, String runId) {
+		Integer updated = own.execute(status -> jdbc.update("UPDATE run_lock SET heartbeat_at = ?,"
+				+ " run_id = COALESCE(?, run_id) WHERE lock_key = ? AND holder = ?", System.currentTimeMillis(), runId,
+				lockKey, holder));
+		return updated != null && updated > 0;
 	}
 
 	public void unlock(String lockKey, String holder) {
@@ -153,11 +193,11 @@ public class SyncStore {
 		}));
 	}
 
-	private static Timestamp ts(Instant i) {
-		return i == null ? null : Timestamp.from(i);
+	private static Long millis(Instant i) {
+		return i == null ? null : i.toEpochMilli();
 	}
 
-	private static Instant instant(Timestamp t) {
-		return t == null ? null : t.toInstant();
+	private static Instant instant(Number millis) {
+		return millis == null ? null : Instant.ofEpochMilli(millis.longValue());
 	}
 }

@@ -159,6 +159,7 @@ class MigrationProcessTests extends PostgresTestBase {
 			awaitSyncEntries(first, 100);
 			first.destroy();
 			assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(first.exitValue()).as("stopped, restartable").isEqualTo(1);
 			String syncId = jdbc.queryForObject("SELECT run_id FROM bridge_run WHERE command = 'sync'", String.class);
 			assertThat(jdbc.queryForObject("SELECT status FROM bridge_run WHERE run_id = ?", String.class, syncId))
 				.as(Files.readString(work.resolve("sync.out")))

@@ -224,6 +224,31 @@ class SyncFunctionalTests extends FunctionalTestBase {
 	}
 
 	@Test
+	void aRolledBackSyncIsReadAgainByTheNextSync() {
+		try (ClinicScenario s = new ClinicScenario(56, 10, work)) {
+			// given a migrated clinic, two renamed patients and a sync that wrote them
+			assertThat(s.run(commands, "migrate", "--source=api", "--no-approval")).isIn(0, 3);
+			List<Patient> renamed = s.clinic.patients().stream().filter(p -> !p.isMerged()).limit(2).toList();
+			ClinicChanges changes = new ClinicChanges(s.clinic, CHANGED_AT);
+			renamed.forEach(p -> changes.renamePatient(p.id(), "Renamed"));
+			s.cliniko.load(changes.clinic());
+			assertThat(s.run(commands, "sync")).isZero();
+			String syncId = s.lastRunId();
+			assertThat(count(s.summary(syncId), "patients", "updated")).isEqualTo(2);
+
+			// when that sync is rolled back
+			assertThat(s.run(commands, "rollback", syncId)).as(s.out + s.err).isZero();
+			Map<String, RecordSnapshot> contacts = byProperty(s.hubspot.records("contacts"), "cliniko_patient_id");
+			renamed.forEach(p -> assertThat(contacts.get(Long.toString(p.id())).property("lastname"))
+				.isEqualTo(p.lastName()));
+
+			// then the next sync reads and writes the same changes again
+			assertThat(s.run(commands, "sync")).as(s.out + s.err).isZero();
+			assertThat(count(s.summary(s.lastRunId()), "patients", "updated")).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void syncEveryRunsOnEachTriggerUntilStopped() throws Exception {
 		try (ClinicScenario s = new ClinicScenario(55, 5, work)) {
 			// given a migrated clinic and a sync scheduled every second

@@ -224,6 +224,40 @@ class SyncFunctionalTests extends FunctionalTestBase {
 	}
 
 	@Test
+	void recordsRejectedByOneSyncAreReadAgainByTheNextOnceTheCauseIsFixed() {
+		try (ClinicScenario s = new ClinicScenario(57, 10, work)) {
+			// given a migrated clinic (no sync window: only marks decide what is read), and a
+			// contact of HubSpot's own holding an email
+			s.settings.put("CLINIKO_BRIDGE_SYNC_DAYS_BACK", "0");
+			s.settings.put("CLINIKO_BRIDGE_SYNC_DAYS_FORWARD", "0");
+			assertThat(s.run(commands, "migrate", "--source=api", "--no-approval")).isIn(0, 3);
+			s.hubspot.seedRecord("contacts", Map.of("email", "taken@example.org", "firstname", "Someone"));
+
+			// when a new patient with that email and their appointment sync: HubSpot refuses the
+			// contact (email taken), so the appointment has no contact to belong to
+			ClinicChanges changes = new ClinicChanges(s.clinic, CHANGED_AT);
+			long patient = 2_300_000_000_000_000_001L;
+			changes.addPatient(patient, "taken@example.org").bookAppointment(1_800_000_000_000_900_004L, patient);
+			s.cliniko.load(changes.clinic());
+			assertThat(s.run(commands, "sync")).as(s.out + s.err).isEqualTo(3);
+			JsonNode first = s.summary(s.lastRunId());
+			assertThat(count(first, "patients", "rejected")).isEqualTo(1);
+			assertThat(count(first, "appointments", "rejected")).isEqualTo(1);
+			assertThat(s.out).contains("Marks kept for");
+
+			// and the clinic fixes the email (the appointment itself does not change)
+			ClinicChanges fixed = changes.later(CHANGED_AT.plusSeconds(3600)).changeEmail(patient, "new@example.org");
+			s.cliniko.load(fixed.clinic());
+			assertThat(s.run(commands, "sync")).as(s.out + s.err).isZero();
+
+			// then the next sync creates both
+			JsonNode second = s.summary(s.lastRunId());
+			assertThat(count(second, "patients", "created")).isEqualTo(1);
+			assertThat(count(second, "appointments", "created")).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void aRolledBackSyncIsReadAgainByTheNextSync() {
 		try (ClinicScenario s = new ClinicScenario(56, 10, work)) {
 			// given a migrated clinic, two renamed patients and a sync that wrote them

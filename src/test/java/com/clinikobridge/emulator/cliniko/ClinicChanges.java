@@ -42,6 +42,32 @@ public final class ClinicChanges {
 				p.acceptedEmailMarketing(), p.archivedAt(), p.mergedAt(), p.mergedWithPatientId(), p.createdAt(), at));
 	}
 
+	/** A new patient like the first one, with its own id, name and email. */
+	public ClinicChanges addPatient(long newId, String email) {
+		Patient p = clinic.patients().get(0);
+		List<Patient> list = new ArrayList<>(clinic.patients());
+		list.add(new Patient(newId, p.title(), "New", "Patient", null, email, p.dateOfBirth(), p.sex(),
+				p.genderIdentity(), p.occupation(), null, p.address1(), null, null, p.city(), p.state(), p.postCode(),
+				p.country(), p.timeZone(), List.of(), null, List.of(), p.reminderType(), p.acceptedPrivacyPolicy(),
+				p.acceptedEmailMarketing(), null, null, null, at, at));
+		rebuild(list, clinic.individualAppointments(), clinic.invoices(), clinic.treatmentNotes());
+		return this;
+	}
+
+	/** Changes a patient's email. */
+	public ClinicChanges changeEmail(long id, String email) {
+		return patient(id, p -> new Patient(p.id(), p.title(), p.firstName(), p.lastName(), p.preferredFirstName(),
+				email, p.dateOfBirth(), p.sex(), p.genderIdentity(), p.occupation(), p.emergencyContact(),
+				p.address1(), p.address2(), p.address3(), p.city(), p.state(), p.postCode(), p.country(), p.timeZone(),
+				p.phoneNumbers(), p.notes(), p.medicalAlerts(), p.reminderType(), p.acceptedPrivacyPolicy(),
+				p.acceptedEmailMarketing(), p.archivedAt(), p.mergedAt(), p.mergedWithPatientId(), p.createdAt(), at));
+	}
+
+	/** The same changes from a later time (a second round of edits). */
+	public ClinicChanges later(Instant when) {
+		return new ClinicChanges(clinic, when);
+	}
+
 	public ClinicChanges archivePatient(long id) {
 		return patient(id, p -> new Patient(p.id(), p.title(), p.firstName(), p.lastName(), p.preferredFirstName(),
 				p.email(), p.dateOfBirth(), p.sex(), p.genderIdentity(), p.occupation(), p.emergencyContact(),

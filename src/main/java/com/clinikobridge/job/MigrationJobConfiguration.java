@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -82,19 +81,7 @@ class MigrationJobConfiguration {
 	Job migrateJob(JobRepository jobRepository, RunStore runs, GracefulStop stop, Step prepareStep, Step schemaStep, Step ownersStep,
 			Step patientEmailsStep, Step contactsStep, Step productsStep, Step patientsStep, Step appointmentsStep,
 			Step treatmentNotesStep, Step invoicesStep, Step invoiceItemsStep, Step reconcileTotalsStep) {
-		JobExecutionListener recordExecution = new JobExecutionListener() {
-			@Override
-			public void beforeJob(JobExecution execution) {
-				// Stored before any step runs, so a killed run can still be found and restarted.
-				runs.started(execution.getJobParameters().getString("runId"), execution.getId());
-				stop.running(execution);
-			}
-
-			@Override
-			public void afterJob(JobExecution execution) {
-				stop.running(null);
-			}
-		};
+		JobExecutionListener recordExecution = new RunExecutionListener(runs, stop);
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
 			.start(prepareStep)
 			.next(schemaStep)

@@ -20,7 +20,6 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -55,18 +54,7 @@ class RollbackJobConfiguration {
 	@Bean
 	Job rollbackJob(JobRepository jobRepository, RunStore runs, GracefulStop stop, Step rollbackAssociationsStep,
 			Step rollbackRestoresStep, Step rollbackPutBackStep, Step rollbackArchivesStep, Step rollbackSchemaStep) {
-		JobExecutionListener recordExecution = new JobExecutionListener() {
-			@Override
-			public void beforeJob(JobExecution execution) {
-				runs.started(execution.getJobParameters().getString("runId"), execution.getId());
-				stop.running(execution);
-			}
-
-			@Override
-			public void afterJob(JobExecution execution) {
-				stop.running(null);
-			}
-		};
+		JobExecutionListener recordExecution = new RunExecutionListener(runs, stop);
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
 			.start(rollbackAssociationsStep)
 			.next(rollbackRestoresStep)

@@ -267,11 +267,7 @@ public class RollbackLauncher {
 	private RunLauncher.Outcome finish(String runId, JobExecution execution, Path folder, PrintStream out) {
 		Run stored = runs.find(runId).orElseThrow();
 		Instant ended = Instant.now();
-		String status = switch (execution.getStatus()) {
-			case COMPLETED -> "COMPLETED";
-			case STOPPED, STOPPING -> "STOPPED";
-			default -> "FAILED";
-		};
+		String status = RunExecutionListener.runStatus(execution);
 		List<Ledger.Rejected> refused = ledger.rejections(runId);
 		int exitCode = !status.equals("COMPLETED") ? 1 : refused.isEmpty() ? 0 : 3;
 		Map<String, HttpCounts> http = Map.of("hubspot", new HttpCounts(run.hubspot().stats().requests(),

@@ -350,8 +350,7 @@ public class RunLauncher {
 	private Outcome finishReconcile(String runId, JobExecution execution, Path folder, PrintStream out) {
 		Run stored = runs.find(runId).orElseThrow();
 		Instant ended = Instant.now();
-		String status = execution.getStatus() == BatchStatus.COMPLETED ? "COMPLETED"
-				: execution.getStatus() == BatchStatus.STOPPED ? "STOPPED" : "FAILED";
+		String status = RunExecutionListener.runStatus(execution);
 		Map<String, Ledger.Tally> tallies = ledger.tallies(runId);
 		List<Ledger.Mismatch> mismatches = ledger.mismatches(runId);
 		int exitCode = !status.equals("COMPLETED") ? 1 : mismatches.isEmpty() ? 0 : 3;
@@ -509,11 +508,7 @@ public class RunLauncher {
 	private Outcome finish(String runId, String command, JobExecution execution, Path folder, PrintStream out) {
 		Run stored = runs.find(runId).orElseThrow();
 		Instant ended = Instant.now();
-		String status = switch (execution.getStatus()) {
-			case COMPLETED -> "COMPLETED";
-			case STOPPED, STOPPING -> "STOPPED";
-			default -> "FAILED";
-		};
+		String status = RunExecutionListener.runStatus(execution);
 		Map<String, ObjectCounts> objects = new LinkedHashMap<>();
 		Map<String, Ledger.Counts> counts = ledger.counts(runId);
 		for (ObjectMapping m : ObjectMapping.ORDER) {

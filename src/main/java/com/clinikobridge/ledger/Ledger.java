@@ -483,28 +483,7 @@ public class Ledger {
 
 	/** Notes associations about to be sent, in a transaction of its own (kept if already noted). */
 	public void noteAddedAssociations(String runId, List<AddedAssociation> associations) {
-		if (associations.isEmpty()) {
-			return;
-		}
-		Timestamp now = Timestamp.from(Instant.now());
-		ownTransaction.executeWithoutResult(status -> {
-			Set<String> noted = new HashSet<>();
-			named.query("SELECT from_type, from_id, to_type, to_id FROM added_association WHERE run_id = :run"
-					+ " AND from_id IN (:ids)", new MapSqlParameterSource("run", runId).addValue("ids",
-							associations.stream().map(AddedAssociation::fromId).distinct().toList()),
-					rs -> {
-						noted.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
-					});
-			List<Object[]> rows = new ArrayList<>();
-			for (AddedAssociation a : associations) {
-				if (noted.add(a.fromType() + "/" + a.fromId() + "/" + a.toType() + "/" + a.toId())) {
-					rows.add(new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(),
-							a.labelOnly(), now });
-				}
-			}
-			jdbc.batchUpdate("INSERT INTO added_association (run_id, from_type, from_id, to_type, to_id, type_id,"
-					+ " label_only, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
-		});
+		noteAssociations("added_association", runId, associations, true);
 	}
 
 	/** Notes a schema object about to be created, in a transaction of its own (kept if already noted). */
@@ -568,20 +547,32 @@ public class Ledger {
 
 	/** Notes, in a transaction of its own, associations about to be removed (a record's target moved). */
 	public void noteRemovedAssociations(String runId, List<AddedAssociation> removed) {
+		noteAssociations("removed_association", runId, removed, false);
+	}
+
+	/** Inserts association notes that are not there yet, in a transaction of its own. */
+	private void noteAssociations(String table, String runId, List<AddedAssociation> associations, boolean added) {
+		if (associations.isEmpty()) {
+			return;
+		}
 		Timestamp now = Timestamp.from(Instant.now());
 		ownTransaction.executeWithoutResult(status -> {
 			Set<String> noted = new HashSet<>();
-			named.query("SELECT from_type, from_id, to_type, to_id FROM removed_association WHERE run_id = :run"
+			named.query("SELECT from_type, from_id, to_type, to_id FROM " + table + " WHERE run_id = :run"
 					+ " AND from_id IN (:ids)", new MapSqlParameterSource("run", runId).addValue("ids",
-							removed.stream().map(AddedAssociation::fromId).distinct().toList()),
+							associations.stream().map(AddedAssociation::fromId).distinct().toList()),
 					rs -> {
 						noted.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3) + "/" + rs.getString(4));
 					});
-			jdbc.batchUpdate("INSERT INTO removed_association (run_id, from_type, from_id, to_type, to_id, type_id,"
-					+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", removed.stream()
-						.filter(a -> noted.add(a.fromType() + "/" + a.fromId() + "/" + a.toType() + "/" + a.toId()))
-						.map(a -> new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now })
-						.toList());
+			List<Object[]> rows = associations.stream()
+				.filter(a -> noted.add(a.fromType() + "/" + a.fromId() + "/" + a.toType() + "/" + a.toId()))
+				.map(a -> added
+						? new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), a.labelOnly(), now }
+						: new Object[] { runId, a.fromType(), a.fromId(), a.toType(), a.toId(), a.typeId(), now })
+				.toList();
+			jdbc.batchUpdate("INSERT INTO " + table + " (run_id, from_type, from_id, to_type, to_id, type_id,"
+					+ (added ? " label_only," : "") + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?" + (added ? ", ?" : "")
+					+ ")", rows);
 		});
 	}
 

@@ -174,6 +174,31 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 	}
 
 	@Test
+	void rollbackIsExactInAPortalThatRefusesUniqueIdProperties() {
+		try (ClinicScenario s = new ClinicScenario(35, 15, work)) {
+			// given a portal where meetings and deals have no unique ID property (written through the id map)
+			s.hubspot.refuseUniqueProperties("meetings").refuseUniqueProperties("deals");
+			assertThat(s.run(commands, "schema", "--apply")).isZero();
+			seedPreHeld(s);
+			Snapshot before = snapshot(s.hubspot);
+			String runId = migrate(s, "api");
+			assertThat(s.out).contains("written through the ledger's id map");
+
+			// when a second migration of the same clinic updates through the id map, and both are rolled back
+			String second = migrate(s, "csv:" + s.csvFolder);
+			assertThat(s.run(commands, "rollback", second)).as(s.out + s.err).isZero();
+			assertThat(s.run(commands, "rollback", runId)).as(s.out + s.err).isZero();
+
+			// then the portal equals the snapshot
+			Snapshot after = snapshot(s.hubspot);
+			for (String type : TYPES) {
+				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
+			}
+			assertThat(after.associations()).isEqualTo(before.associations());
+		}
+	}
+
+	@Test
 	void rollingBackAFailedRunAlsoUndoesTheChunkThatNeverCommitted() {
 		try (ClinicScenario s = new ClinicScenario(34, 20, work)) {
 			// given a portal holding some of the clinic, and a migration that fails just after an

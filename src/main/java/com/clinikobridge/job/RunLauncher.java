@@ -549,8 +549,8 @@ public class RunLauncher {
 		}
 
 		ReportWriter.rejected(folder, ledger.rejections(runId));
-		ReportWriter.csv(folder.resolve("audit.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "action",
-				"error", "recorded_at", "undone_by" }, ledger.audit(runId));
+		ReportWriter.csvStream(folder.resolve("audit.csv"), new String[] { "object", "cliniko_id", "hubspot_id",
+				"action", "error", "recorded_at", "undone_by" }, row -> ledger.audit(runId, row));
 		List<String[]> owners = new ArrayList<>();
 		for (Resolution r : run.owners().resolutions()) {
 			owners.add(new String[] { r.practitioner().id() == null ? "" : r.practitioner().id().toString(),

@@ -697,21 +697,23 @@ public class Ledger {
 		return found;
 	}
 
-	/** The audit trail of a run: entries and rejections as rows of audit.csv. */
-	public List<String[]> audit(String runId) {
-		List<String[]> rows = new ArrayList<>();
+	/**
+	 * The audit trail of a run, row by row (entries, then rejections) as audit.csv has them:
+	 * object, Cliniko id, HubSpot id, action, error, recorded at, undone by. Streamed, so a run of
+	 * any size is written without holding its rows.
+	 */
+	public void audit(String runId, java.util.function.Consumer<String[]> row) {
 		jdbc.query("SELECT object_type, cliniko_id, hubspot_id, action, recorded_at, undone_by FROM ledger_entry"
 				+ " WHERE run_id = ? ORDER BY entry_id", rs -> {
-					rows.add(new String[] { rs.getString(1), rs.getString(2), nz(rs.getString(3)), rs.getString(4), "",
+					row.accept(new String[] { rs.getString(1), rs.getString(2), nz(rs.getString(3)), rs.getString(4), "",
 							rs.getTimestamp(5).toInstant().toString(), nz(rs.getString(6)) });
 				}, runId);
 		jdbc.query("SELECT object_type, cliniko_id, source_ref, field, reason, recorded_at FROM rejection"
 				+ " WHERE run_id = ? ORDER BY rejection_id", rs -> {
 					String where = rs.getString(3) + (rs.getString(4) == null ? "" : " field " + rs.getString(4));
-					rows.add(new String[] { rs.getString(1), nz(rs.getString(2)), "", "REJECTED",
+					row.accept(new String[] { rs.getString(1), nz(rs.getString(2)), "", "REJECTED",
 							where + ": " + rs.getString(5), rs.getTimestamp(6).toInstant().toString(), "" });
 				}, runId);
-		return rows;
 	}
 
 	private static String nz(String s) {

@@ -120,6 +120,18 @@ public final class ReportWriter {
 		}
 	}
 
+	/** A CSV file whose rows a producer streams to it (e.g. audit.csv, row by row from the ledger). */
+	public static void csvStream(Path file, String[] header,
+			java.util.function.Consumer<java.util.function.Consumer<String[]>> rows) {
+		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CSVWriter csv = new CSVWriter(out)) {
+			csv.writeNext(header, false);
+			rows.accept(r -> csv.writeNext(r, false));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write " + file.getFileName(), ex);
+		}
+	}
+
 	/** owners.csv: practitioner id, name, how it was resolved, owner id. */
 	public static void owners(Path folder, List<String[]> rows) {
 		try (Writer out = Files.newBufferedWriter(folder.resolve("owners.csv"), StandardCharsets.UTF_8);

@@ -77,15 +77,8 @@ class RollbackJobConfiguration {
 	Step rollbackAssociationsStep(JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<AddedAssociation> addedAssociationReader, ActiveRun run, Ledger ledger) {
 		ItemWriter<AddedAssociation> writer = (Chunk<? extends AddedAssociation> chunk) -> {
-			Map<String, List<Association>> byPair = new LinkedHashMap<>();
-			for (AddedAssociation a : chunk) {
-				byPair.computeIfAbsent(a.fromType() + "/" + a.toType() + "/" + a.labelOnly(), k -> new ArrayList<>())
-					.add(new Association(a.fromId(), a.toId(), a.typeId()));
-			}
-			byPair.forEach((pair, list) -> {
-				String[] key = pair.split("/");
-				run.hubspot().unassociate(key[0], key[1], list, Boolean.parseBoolean(key[2]));
-			});
+			byPair(chunk).forEach((key, list) -> run.hubspot().unassociate(key[0], key[1], list,
+					Boolean.parseBoolean(key[2])));
 			ledger.associationsRemoved(run.runId(), chunk.getItems().stream().map(AddedAssociation::associationId).toList());
 		};
 		return undoStep("rollbackAssociations", jobRepository, tm, addedAssociationReader, writer);
@@ -125,15 +118,7 @@ class RollbackJobConfiguration {
 	Step rollbackPutBackStep(JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<AddedAssociation> removedAssociationReader, ActiveRun run, Ledger ledger) {
 		ItemWriter<AddedAssociation> writer = (Chunk<? extends AddedAssociation> chunk) -> {
-			Map<String, List<Association>> byPair = new LinkedHashMap<>();
-			for (AddedAssociation a : chunk) {
-				byPair.computeIfAbsent(a.fromType() + "/" + a.toType(), k -> new ArrayList<>())
-					.add(new Association(a.fromId(), a.toId(), a.typeId()));
-			}
-			byPair.forEach((pair, list) -> {
-				String[] key = pair.split("/");
-				run.hubspot().associate(key[0], key[1], list);
-			});
+			byPair(chunk).forEach((key, list) -> run.hubspot().associate(key[0], key[1], list));
 			ledger.associationsPutBack(run.runId(), chunk.getItems().stream().map(AddedAssociation::associationId).toList());
 		};
 		return undoStep("rollbackPutBack", jobRepository, tm, removedAssociationReader, writer);
@@ -249,6 +234,18 @@ class RollbackJobConfiguration {
 			}
 		}
 		return null;
+	}
+
+	/** A chunk's associations grouped by [from type, to type, label only], for one batch call each. */
+	private static Map<String[], List<Association>> byPair(Chunk<? extends AddedAssociation> chunk) {
+		Map<String, String[]> keys = new LinkedHashMap<>();
+		Map<String[], List<Association>> byPair = new LinkedHashMap<>();
+		for (AddedAssociation a : chunk) {
+			String[] key = keys.computeIfAbsent(a.fromType() + "/" + a.toType() + "/" + a.labelOnly(),
+					k -> new String[] { a.fromType(), a.toType(), Boolean.toString(a.labelOnly()) });
+			byPair.computeIfAbsent(key, k -> new ArrayList<>()).add(new Association(a.fromId(), a.toId(), a.typeId()));
+		}
+		return byPair;
 	}
 
 	private static String hubspotType(String clinikoObject) {

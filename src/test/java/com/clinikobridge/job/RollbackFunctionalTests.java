@@ -52,6 +52,15 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 		return new Snapshot(records, associations);
 	}
 
+	/** The portal's live records and associations equal the snapshot, type by type. */
+	static void assertPortalEquals(Snapshot before, HubSpotEmulator hubspot) {
+		Snapshot after = snapshot(hubspot);
+		for (String type : TYPES) {
+			assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
+		}
+		assertThat(after.associations()).isEqualTo(before.associations());
+	}
+
 	/**
 	 * A portal that already holds five of the clinic's patients (matched on cliniko_patient_id,
 	 * with other values), a contact and a company of its own, and associations between them.
@@ -109,11 +118,7 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			assertThat(s.run(commands, "rollback", runId)).as(s.out + s.err).isZero();
 
 			// then HubSpot's live records and associations equal the snapshot exactly
-			Snapshot after = snapshot(s.hubspot);
-			for (String type : TYPES) {
-				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
-			}
-			assertThat(after.associations()).isEqualTo(before.associations());
+			assertPortalEquals(before, s.hubspot);
 			String rollbackId = s.lastRunId();
 			JsonNode rolled = s.summary(rollbackId);
 			assertThat(rolled.path("command").asString()).isEqualTo("rollback");
@@ -165,11 +170,7 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 
 			// then it resumed the same rollback run and the portal equals the snapshot
 			assertThat(s.out).contains("Rollback " + rollbackId + " of run " + runId + " resuming");
-			Snapshot after = snapshot(s.hubspot);
-			for (String type : TYPES) {
-				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
-			}
-			assertThat(after.associations()).isEqualTo(before.associations());
+			assertPortalEquals(before, s.hubspot);
 		}
 	}
 
@@ -190,11 +191,7 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			assertThat(s.run(commands, "rollback", runId)).as(s.out + s.err).isZero();
 
 			// then the portal equals the snapshot
-			Snapshot after = snapshot(s.hubspot);
-			for (String type : TYPES) {
-				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
-			}
-			assertThat(after.associations()).isEqualTo(before.associations());
+			assertPortalEquals(before, s.hubspot);
 		}
 	}
 
@@ -219,11 +216,7 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			assertThat(s.run(commands, "rollback", runId)).as(s.out + s.err).isZero();
 
 			// then the portal equals the snapshot, the uncommitted chunk included
-			Snapshot after = snapshot(s.hubspot);
-			for (String type : TYPES) {
-				assertThat(after.records().get(type)).as(type).isEqualTo(before.records().get(type));
-			}
-			assertThat(after.associations()).isEqualTo(before.associations());
+			assertPortalEquals(before, s.hubspot);
 		}
 	}
 

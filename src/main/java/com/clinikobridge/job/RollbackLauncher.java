@@ -115,6 +115,10 @@ public class RollbackLauncher {
 					+ ": nothing to do.");
 			return new RunLauncher.Outcome(previous.get().runId(), null, 0);
 		}
+		if (ledger.wroteWithoutImages(targetId)) {
+			throw new ConfigurationException("rollback: run '" + targetId + "' wrote records but kept no before-images"
+					+ " (it ran before this version kept them), so it cannot be undone exactly; nothing was changed");
+		}
 		Map<String, Map<String, Long>> later = ledger.laterWrites(targetId);
 		if (!later.isEmpty() && !request.force()) {
 			throw new ConfigurationException(refusal(targetId, later));

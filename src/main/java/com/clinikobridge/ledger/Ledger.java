@@ -638,6 +638,12 @@ public class Ledger {
 		}
 	}
 
+	/** Whether a run wrote records (created or updated) but kept no before-images for them. */
+	public boolean wroteWithoutImages(String runId) {
+		return count("SELECT COUNT(*) FROM ledger_entry WHERE run_id = ? AND action IN ('CREATED', 'UPDATED')", runId) > 0
+				&& count("SELECT COUNT(*) FROM before_image WHERE run_id = ?", runId) == 0;
+	}
+
 	/** What is left to undo of a run (all of it before any rollback). */
 	public UndoCounts undoLeft(String runId) {
 		return new UndoCounts(

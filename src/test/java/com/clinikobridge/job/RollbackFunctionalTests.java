@@ -236,6 +236,12 @@ class RollbackFunctionalTests extends FunctionalTestBase {
 			assertThat(code).isEqualTo(2);
 			assertThat(s.err).contains(later, "patients", "--force", "overwrite");
 
+			// and a run whose before-images are gone (as for runs made before they were kept) is refused
+			jdbc.update("UPDATE before_image SET run_id = 'elsewhere' WHERE run_id = ?", first);
+			assertThat(s.run(commands, "rollback", first, "--force")).isEqualTo(2);
+			assertThat(s.err).contains("kept no before-images");
+			jdbc.update("UPDATE before_image SET run_id = ? WHERE run_id = 'elsewhere'", first);
+
 			// and a dry run of the later one lists its actions without changing anything
 			int requests = s.hubspot.requestCount();
 			assertThat(s.run(commands, "rollback", later, "--dry-run")).isZero();

@@ -183,7 +183,10 @@ public class SyncLauncher {
 			Optional<Run> unfinished = runs.all()
 				.stream()
 				.filter(r -> r.command().equals("sync") && r.source().equals(source.text()))
-				.filter(r -> store.sourceKeyOf(r.runId()) == null || sourceKey.equals(store.sourceKeyOf(r.runId())))
+				.filter(r -> {
+					String key = store.sourceKeyOf(r.runId());
+					return key == null || key.equals(sourceKey);
+				})
 				.findFirst()
 				.filter(r -> !"COMPLETED".equals(r.status()) && !launcher.jobCompleted(r))
 				.filter(r -> runs.actingOn(r.runId(), "rollback").stream().noneMatch(

@@ -31,23 +31,39 @@ public final class ClinikoDirectory {
 	}
 
 	/**
-	 * Loads the lists: {@code /practitioners}, {@code /practitioners/inactive}, each
-	 * practitioner's {@code /users/{id}}, {@code /appointment_types} and {@code /businesses}
-	 * (archived ones included).
+	 * Loads the lists: {@code /practitioners}, {@code /practitioners/inactive}, {@code /users}
+	 * (for practitioners' emails; {@code /users/{id}} for one the list lacks),
+	 * {@code /appointment_types} and {@code /businesses} (archived ones included).
 	 */
 	public static ClinikoDirectory load(ClinikoClient client) {
 		ClinikoDirectory directory = new ClinikoDirectory();
 		List<JsonNode> practitionerNodes = new ArrayList<>();
 		client.eachOptional("/practitioners?per_page=100", "practitioners", directory.unavailable, practitionerNodes::add);
 		client.eachOptional("/practitioners/inactive?per_page=100", "practitioners", directory.unavailable, practitionerNodes::add);
+		// One list of users gives every practitioner's email (a request each cost seconds at 200 a
+		// minute); a user the list lacks is read on its own.
+		Map<Long, String> emails = new java.util.HashMap<>();
+		if (!practitionerNodes.isEmpty()) {
+			try {
+				client.eachOptional("/users?per_page=100", "users", new java.util.HashSet<>(), u -> {
+					Long id = ClinikoJson.id(u, "id");
+					if (id != null) {
+						emails.put(id, ClinikoJson.text(u, "email"));
+					}
+				});
+			}
+			catch (com.clinikobridge.http.ApiUnavailableException ex) {
+				emails.clear(); // the list failed: each practitioner's user is read on its own
+			}
+		}
 		for (JsonNode p : practitionerNodes) {
 			Long id = ClinikoJson.id(p, "id");
 			if (id == null || directory.practitioners.containsKey(id)) {
 				continue;
 			}
-			String email = null;
 			Long userId = ClinikoJson.linkedId(p, "user");
-			if (userId != null) {
+			String email = userId == null ? null : emails.get(userId);
+			if (userId != null && !emails.containsKey(userId)) {
 				try {
 					email = ClinikoJson.text(client.get("/users/" + userId), "email");
 				}

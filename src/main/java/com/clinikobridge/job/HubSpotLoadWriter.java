@@ -128,9 +128,13 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		else if (!toSend.isEmpty()) {
 			HubSpotClient hubspot = run.hubspot();
 			Map<String, BeforeImage> images = captureBeforeImages(hubspot, mapping, toSend, before);
-			UpsertOutcome outcome = run.withoutUniqueId(mapping.hubspotType())
-					? writeThroughIdMap(hubspot, mapping, toSend, before)
-					: hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), toSend);
+			Map<String, Written> createdInline = createNew(hubspot, mapping, toSend, before, images, valid, targetIds);
+			Map<String, Map<String, String>> rest = new LinkedHashMap<>(toSend);
+			rest.keySet().removeAll(createdInline.keySet());
+			UpsertOutcome outcome = rest.isEmpty() ? new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>())
+					: run.withoutUniqueId(mapping.hubspotType()) ? writeThroughIdMap(hubspot, mapping, rest, before)
+							: hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), rest);
+			outcome.written().putAll(createdInline);
 			outcome.refused().forEach((key, message) -> rejected
 				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
 			Map<String, List<Association>> associations = new LinkedHashMap<>();
@@ -143,13 +147,12 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key), images.get(key)),
 						hashes.get(key)));
 				Set<String> to = new java.util.TreeSet<>();
-				for (AssociationIntent intent : valid.get(key).associations()) {
-					String toId = targetIds.get(intent.toSourceObject() + "/" + intent.toSourceKey());
-					if (toId != null && !toId.isEmpty()) {
-						associations.computeIfAbsent(intent.toObjectType(), k -> new ArrayList<>())
-							.add(new Association(written.hubspotId(), toId, intent.typeId()));
-						to.add(intent.toObjectType() + ":" + toId + ":" + intent.typeId());
+				for (Target t : targets(valid.get(key), targetIds)) {
+					if (!createdInline.containsKey(key)) {
+						associations.computeIfAbsent(t.toObjectType(), k -> new ArrayList<>())
+							.add(new Association(written.hubspotId(), t.toId(), t.typeId()));
 					}
+					to.add(t.toObjectType() + ":" + t.toId() + ":" + t.typeId());
 				}
 				if (!markers.contains(key)) {
 					targets.put(key, String.join(" ", to)); // a merged-away contact keeps its associations
@@ -170,8 +173,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			// Records whose associations did not all land keep no hash, so the next run sends them again.
 			entries.replaceAll(e -> unsettled.contains(e.hubspotId())
 					? new Entry(e.clinikoId(), e.hubspotId(), e.action(), null) : e);
-			ledger.record(run.runId(), object, entries);
-			ledger.saveAssociationTargets(object, targets);
+			ledger.record(run.runId(), object, entries, before.keySet(), targets);
 			ledger.reject(run.runId(), rejected);
 			return;
 		}
@@ -294,6 +296,53 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 					changed));
 		});
 		return ledger.saveBeforeImages(run.runId(), mapping.clinikoName(), images);
+	}
+
+	/** An association target in HubSpot: its object type, record id and the association type id. */
+	private record Target(String toObjectType, String toId, int typeId) {
+	}
+
+	/** The record's associations whose targets are in HubSpot (the others are left out). */
+	private static List<Target> targets(HubSpotRecord r, Map<String, String> targetIds) {
+		List<Target> targets = new ArrayList<>();
+		for (AssociationIntent intent : r.associations()) {
+			String toId = targetIds.get(intent.toSourceObject() + "/" + intent.toSourceKey());
+			if (toId != null && !toId.isEmpty()) {
+				targets.add(new Target(intent.toObjectType(), toId, intent.typeId()));
+			}
+		}
+		return targets;
+	}
+
+	/**
+	 * Creates, with their associations inline, the records HubSpot does not hold: the before-image
+	 * says the record did not exist and the id map does not know it. A first migration then costs
+	 * one request per 100 records instead of an upsert plus an association pass. Only for types
+	 * keyed by a unique ID property, so a replayed chunk whose records an earlier attempt created
+	 * fails on the unique value and those records go the upsert way, as does anything HubSpot
+	 * refuses here.
+	 * @return the records created, by Cliniko id
+	 */
+	private Map<String, Written> createNew(HubSpotClient hubspot, ObjectMapping mapping,
+			Map<String, Map<String, String>> toSend, Map<String, Mapped> before, Map<String, BeforeImage> images,
+			Map<String, HubSpotRecord> valid, Map<String, String> targetIds) {
+		if (run.withoutUniqueId(mapping.hubspotType()) || mapping.idProperty() == null) {
+			return Map.of();
+		}
+		Map<String, Map<String, String>> creates = new LinkedHashMap<>();
+		Map<String, List<Association>> links = new HashMap<>();
+		toSend.forEach((key, properties) -> {
+			BeforeImage image = images.get(key);
+			if (image == null || image.existed() || before.containsKey(key)) {
+				return;
+			}
+			creates.put(key, properties);
+			links.put(key, targets(valid.get(key), targetIds).stream()
+				.map(t -> new Association(null, t.toId(), t.typeId()))
+				.toList());
+		});
+		return creates.isEmpty() ? Map.of()
+				: hubspot.createAssociated(mapping.hubspotType(), mapping.idProperty(), creates, links);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package com.clinikobridge.job;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -46,6 +47,7 @@ import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -64,8 +66,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * {@code owners} (practitioners → owners), {@code patientEmails} (shared-email pre-scan of CSV
  * exports). Then one chunk-oriented step per object in dependency order (MAPPING.md):
  * {@code contacts} → {@code products} → {@code patients} → {@code appointments} →
- * {@code treatment_notes} → {@code invoices} → {@code invoice_items}, 100 records a chunk, each
- * chunk one transaction holding the ledger rows and the reader's restart state. A step whose
+ * {@code treatment_notes} → {@code invoices} → {@code invoice_items}, 500 records a chunk, each
+ * chunk one transaction holding the ledger rows and the reader's restart state (HubSpot still
+ * gets batches of 100; 500 a chunk makes a fifth of the commits and ledger round trips). A step whose
  * object the run does not migrate ({@code --objects}, or absent from CSV exports) reads nothing.
  */
 @Configuration
@@ -73,7 +76,7 @@ class MigrationJobConfiguration {
 
 	static final String JOB_NAME = "migrate";
 
-	static final int CHUNK_SIZE = 100;
+	static final int CHUNK_SIZE = 500;
 
 	private static final Logger log = LoggerFactory.getLogger(MigrationJobConfiguration.class);
 
@@ -130,11 +133,22 @@ class MigrationJobConfiguration {
 				run.totals(totals);
 			}
 			else if (run.sample() == null) {
-				// Only for progress: a source that cannot count just shows no ETA.
+				// Only for progress: a source that cannot count just shows no ETA. A full API run's
+				// marks have counted each list already (every record, as there was no mark yet):
+				// counting again would cost two Cliniko requests a list, seconds at 200 a minute.
+				java.util.Map<String, Long> totals = new java.util.HashMap<>();
+				if (!run.source().isCsv() && run.marksKey() != null) {
+					run.objects().forEach(o -> {
+						if (run.mark(o) != null && run.mark(o).since() == null) {
+							totals.put(o, run.mark(o).delta());
+						}
+					});
+				}
 				try {
-					java.util.Map<String, Long> totals = new java.util.HashMap<>();
-					Inventory.count(run.source(), run.cliniko(), run.objects())
-						.forEach(r -> totals.put(r.object(), r.total()));
+					if (totals.isEmpty()) {
+						Inventory.count(run.source(), run.cliniko(), run.objects())
+							.forEach(r -> totals.put(r.object(), r.total()));
+					}
 					run.totals(totals);
 				}
 				catch (RuntimeException ex) {
@@ -226,12 +240,18 @@ class MigrationJobConfiguration {
 			if (run.source().isCsv() && run.migrates("patients")) {
 				Path file = run.csv().file("Patients").orElseThrow();
 				var claims = run.emailClaims(ledger);
+				Map<String, Long> lowest = new HashMap<>();
 				ClinikoCsvExports.scan(file, row -> {
 					ClinikoPatient p = ClinikoCsvExports.PATIENTS.map(row); // rows the step rejects claim nothing
 					if (p.email() != null && !p.email().isBlank()) {
-						claims.preclaim(p.email().trim().toLowerCase(Locale.ROOT), p.id());
+						lowest.merge(p.email().trim().toLowerCase(Locale.ROOT), p.id(), Math::min);
+						if (lowest.size() == 1000) {
+							claims.preclaimAll(lowest);
+							lowest.clear();
+						}
 					}
 				});
+				claims.preclaimAll(lowest);
 			}
 			return RepeatStatus.FINISHED;
 		};
@@ -274,14 +294,17 @@ class MigrationJobConfiguration {
 
 	private static <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<SourceItem<I>> reader, ItemProcessor<SourceItem<I>, HubSpotRecord> processor,
-			HubSpotLoadWriter writer, ActiveRun run) {
-		return new StepBuilder(name, jobRepository).<SourceItem<I>, HubSpotRecord>chunk(CHUNK_SIZE)
+			HubSpotLoadWriter writer, ActiveRun run, StepListener... listeners) {
+		var step = new StepBuilder(name, jobRepository).<SourceItem<I>, HubSpotRecord>chunk(CHUNK_SIZE)
 			.transactionManager(tm)
 			.reader(reader)
 			.processor(processor)
 			.writer(writer)
-			.listener(new ProgressListener(run, name))
-			.build();
+			.listener(new ProgressListener(run, name));
+		for (StepListener listener : listeners) {
+			step.listener(listener);
+		}
+		return step.build();
 	}
 
 	@Bean
@@ -301,8 +324,10 @@ class MigrationJobConfiguration {
 	@Bean
 	Step patientsStep(JobRepository jobRepository, PlatformTransactionManager tm, ActiveRun run,
 			ItemStreamReader<SourceItem<ClinikoPatient>> patientReader,
-			ItemProcessor<SourceItem<ClinikoPatient>, HubSpotRecord> patientProcessor, HubSpotLoadWriter writer) {
-		return objectStep("patients", jobRepository, tm, patientReader, patientProcessor, writer, run);
+			ItemProcessor<SourceItem<ClinikoPatient>, HubSpotRecord> patientProcessor, HubSpotLoadWriter writer,
+			Ledger ledger) {
+		return objectStep("patients", jobRepository, tm, patientReader, patientProcessor, writer, run,
+				new EmailClaimPrefetch(run, ledger));
 	}
 
 	@Bean

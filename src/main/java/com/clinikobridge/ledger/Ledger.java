@@ -67,8 +67,19 @@ public class Ledger {
 
 	private final TransactionTemplate ownTransaction;
 
+	private final TableStatistics statistics;
+
+	/** For queries read row by row: in a transaction, so PostgreSQL uses a cursor, 1,000 rows a fetch. */
+	private final JdbcTemplate streaming;
+
 	public Ledger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
 		this.jdbc = jdbc;
+		this.streaming = new JdbcTemplate(jdbc.getDataSource());
+		this.streaming.setFetchSize(1000);
+		this.statistics = new TableStatistics(jdbc, new TransactionTemplate(transactionManager,
+				new org.springframework.transaction.support.DefaultTransactionDefinition(
+						TransactionDefinition.PROPAGATION_REQUIRES_NEW)),
+				() -> database().contains("postgres"));
 		this.named = new NamedParameterJdbcTemplate(jdbc);
 		this.ownTransaction = new TransactionTemplate(transactionManager);
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -124,12 +135,38 @@ public class Ledger {
 		if (clinikoIds.isEmpty()) {
 			return found;
 		}
-		named.query("SELECT cliniko_id, hubspot_id, content_hash, association_targets FROM id_map WHERE object_type = :type"
-				+ " AND cliniko_id IN (:ids)", new MapSqlParameterSource("type", objectType).addValue("ids", clinikoIds),
+		named.query("SELECT cliniko_id, hubspot_id, content_hash, association_targets, object_type FROM id_map WHERE "
+				+ byIds("object_type = :type AND "), new MapSqlParameterSource("type", objectType).addValue("ids", clinikoIds),
 				rs -> {
-					found.put(rs.getString(1), new Mapped(rs.getString(2), rs.getString(3), rs.getString(4)));
+					if (objectType.equals(rs.getString(5))) {
+						found.put(rs.getString(1), new Mapped(rs.getString(2), rs.getString(3), rs.getString(4)));
+					}
 				});
 		return found;
+	}
+
+	private volatile String database;
+
+	/** The database's product name, lower case (e.g. {@code h2}, {@code postgresql}), read once. */
+	private String database() {
+		if (database == null) {
+			database = jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<String>) c -> c.getMetaData()
+				.getDatabaseProductName()
+				.toLowerCase(java.util.Locale.ROOT));
+		}
+		return database;
+	}
+
+	/**
+	 * The condition of a chunk's lookup by {@code cliniko_id IN (:ids)}. H2 uses an IN list only on
+	 * the first column of an index: behind the composite keys' leading columns it would test every
+	 * row of the object or run, a chunk at a time. On H2 the lookup goes by the ids alone (the
+	 * indexes of {@code sql/h2/V5}) and the caller checks the rest of each row; elsewhere the
+	 * composite key serves the whole condition.
+	 * @param leading the other conditions, ending in " AND "
+	 */
+	private String byIds(String leading) {
+		return (database().equals("h2") ? "" : leading) + "cliniko_id IN (:ids)";
 	}
 
 	/**
@@ -203,37 +240,58 @@ public class Ledger {
 
 	/** Records audit entries and, for real writes, updates the id map. */
 	public void record(String runId, String objectType, List<Entry> entries) {
+		record(runId, objectType, entries, null, Map.of());
+	}
+
+	/**
+	 * Records audit entries and, for real writes, the id map rows, with the association targets
+	 * each record was written with, in the caller's transaction.
+	 * @param mapped the Cliniko ids the id map held before this chunk (null: unknown), so that
+	 *        new records are inserted without first trying an update
+	 * @param targets Cliniko id → association targets ("type:id:typeId ...") to keep; records
+	 *        without an entry keep theirs
+	 */
+	public void record(String runId, String objectType, List<Entry> entries, Set<String> mapped,
+			Map<String, String> targets) {
 		if (entries.isEmpty()) {
 			return;
 		}
 		Timestamp now = Timestamp.from(Instant.now());
 		List<Object[]> audit = new ArrayList<>();
 		List<Object[]> updates = new ArrayList<>();
+		List<Object[]> inserts = new ArrayList<>();
 		for (Entry e : entries) {
 			audit.add(new Object[] { runId, objectType, e.clinikoId(), e.hubspotId(), e.action().name(),
 					e.contentHash(), now });
 			if (e.action() == Action.CREATED || e.action() == Action.UPDATED) {
-				updates.add(new Object[] { e.hubspotId(), e.contentHash(), runId, now, objectType, e.clinikoId() });
+				String kept = targets.get(e.clinikoId());
+				Object[] update = { e.hubspotId(), e.contentHash(), runId, now, truncate(kept, 2000), objectType,
+						e.clinikoId() };
+				if (mapped == null || mapped.contains(e.clinikoId())) {
+					updates.add(update);
+				}
+				else {
+					inserts.add(update);
+				}
 			}
 		}
 		jdbc.batchUpdate("INSERT INTO ledger_entry (run_id, object_type, cliniko_id, hubspot_id, action, content_hash,"
 				+ " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", audit);
-		if (updates.isEmpty()) {
-			return;
-		}
-		int[] changed = jdbc.batchUpdate("UPDATE id_map SET hubspot_id = ?, content_hash = ?, run_id = ?,"
-				+ " updated_at = ? WHERE object_type = ? AND cliniko_id = ?", updates);
-		List<Object[]> inserts = new ArrayList<>();
-		for (int i = 0; i < changed.length; i++) {
-			if (changed[i] == 0) {
-				Object[] u = updates.get(i);
-				inserts.add(new Object[] { u[4], u[5], u[0], u[1], u[2], u[3] });
+		if (!updates.isEmpty()) {
+			int[] changed = jdbc.batchUpdate("UPDATE id_map SET hubspot_id = ?, content_hash = ?, run_id = ?,"
+					+ " updated_at = ?, association_targets = COALESCE(?, association_targets)"
+					+ " WHERE object_type = ? AND cliniko_id = ?", updates);
+			for (int i = 0; i < changed.length; i++) {
+				if (changed[i] == 0) {
+					inserts.add(updates.get(i));
+				}
 			}
 		}
 		if (!inserts.isEmpty()) {
-			jdbc.batchUpdate("INSERT INTO id_map (object_type, cliniko_id, hubspot_id, content_hash, run_id,"
-					+ " updated_at) VALUES (?, ?, ?, ?, ?, ?)", inserts);
+			jdbc.batchUpdate("INSERT INTO id_map (hubspot_id, content_hash, run_id, updated_at, association_targets,"
+					+ " object_type, cliniko_id) VALUES (?, ?, ?, ?, ?, ?, ?)", inserts);
 		}
+		statistics.grew(entries.size());
 	}
 
 	/** Records rejected records of a run. */
@@ -299,11 +357,14 @@ public class Ledger {
 	 */
 	public List<Object[]> throughput(String runId, Instant startedAt, long bucketSeconds) {
 		Map<String, Long> buckets = new java.util.TreeMap<>();
-		jdbc.query("SELECT object_type, recorded_at FROM ledger_entry WHERE run_id = ?", rs -> {
-			long seconds = Math.max(0, (rs.getTimestamp(2).toInstant().toEpochMilli() - startedAt.toEpochMilli()) / 1000);
-			long bucket = seconds / bucketSeconds * bucketSeconds;
-			buckets.merge(String.format("%012d|%s", bucket, rs.getString(1)), 1L, Long::sum);
-		}, runId);
+		// A chunk's entries share one recorded_at: one row per chunk, not per record.
+		jdbc.query("SELECT object_type, recorded_at, COUNT(*) FROM ledger_entry WHERE run_id = ?"
+				+ " GROUP BY object_type, recorded_at", rs -> {
+					long seconds = Math.max(0,
+							(rs.getTimestamp(2).toInstant().toEpochMilli() - startedAt.toEpochMilli()) / 1000);
+					long bucket = seconds / bucketSeconds * bucketSeconds;
+					buckets.merge(String.format("%012d|%s", bucket, rs.getString(1)), rs.getLong(3), Long::sum);
+				}, runId);
 		List<Object[]> rows = new ArrayList<>();
 		buckets.forEach((k, n) -> rows.add(new Object[] { Long.parseLong(k.substring(0, 12)), k.substring(13), n }));
 		return rows;
@@ -343,23 +404,82 @@ public class Ledger {
 		return holder.isEmpty() ? null : holder.get(0);
 	}
 
-	/** Claims kept in the ledger, for real runs. */
+	/**
+	 * Claims kept in the ledger, for real runs. A chunk's claims cost one lookup after
+	 * {@code prefetch} and one batched insert at {@code flush}; a pre-scan batch costs one lookup
+	 * and one batched write.
+	 */
 	public com.clinikobridge.mapping.EmailClaims emailClaims() {
 		return new com.clinikobridge.mapping.EmailClaims() {
+
+			/** Holders of the prefetched emails (absent: none yet), and claims made since. */
+			private final Map<String, Long> holders = new HashMap<>();
+
+			private final Set<String> prefetched = new HashSet<>();
+
+			private final List<Object[]> kept = new ArrayList<>();
+
 			@Override
 			public void preclaim(String email, long patientId) {
-				// A holder already written to HubSpot keeps the email: moving it would make a 409.
-				int updated = jdbc.update("UPDATE email_claim SET patient_id = ? WHERE email = ? AND patient_id > ?"
-						+ " AND NOT EXISTS (SELECT 1 FROM id_map WHERE object_type = 'patients'"
-						+ " AND id_map.cliniko_id = CAST(email_claim.patient_id AS VARCHAR(40)))", patientId, email,
-						patientId);
-				if (updated == 0 && emailHolder(email) == null) {
-					jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
+				preclaimAll(Map.of(email, patientId));
+			}
+
+			@Override
+			public void preclaimAll(Map<String, Long> lowest) {
+				if (lowest.isEmpty()) {
+					return;
+				}
+				// email → {holder, whether the holder is written to HubSpot already}
+				Map<String, long[]> current = new HashMap<>();
+				for (List<String> batch : batches(new ArrayList<>(lowest.keySet()), 1000)) {
+					named.query("SELECT c.email, c.patient_id, (SELECT COUNT(*) FROM id_map m WHERE m.object_type ="
+							+ " 'patients' AND m.cliniko_id = CAST(c.patient_id AS VARCHAR(40))) FROM email_claim c"
+							+ " WHERE c.email IN (:emails)", Map.of("emails", batch),
+							rs -> {
+								current.put(rs.getString(1), new long[] { rs.getLong(2), rs.getLong(3) });
+							});
+				}
+				List<Object[]> inserts = new ArrayList<>();
+				List<Object[]> moves = new ArrayList<>();
+				lowest.forEach((email, id) -> {
+					long[] held = current.get(email);
+					if (held == null) {
+						inserts.add(new Object[] { email, id });
+					}
+					else if (held[0] > id && held[1] == 0) {
+						// A holder already written to HubSpot keeps the email: moving it would make a 409.
+						moves.add(new Object[] { id, email });
+					}
+				});
+				jdbc.batchUpdate("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", inserts);
+				jdbc.batchUpdate("UPDATE email_claim SET patient_id = ? WHERE email = ?", moves);
+				statistics.grew(inserts.size());
+			}
+
+			@Override
+			public void prefetch(Collection<String> emails) {
+				holders.clear();
+				prefetched.clear();
+				kept.clear();
+				for (List<String> batch : batches(new ArrayList<>(new HashSet<>(emails)), 1000)) {
+					named.query("SELECT email, patient_id FROM email_claim WHERE email IN (:emails)",
+							Map.of("emails", batch), rs -> {
+								holders.put(rs.getString(1), rs.getLong(2));
+							});
+					prefetched.addAll(batch);
 				}
 			}
 
 			@Override
 			public long claim(String email, long patientId) {
+				if (prefetched.contains(email)) {
+					Long holder = holders.putIfAbsent(email, patientId);
+					if (holder != null) {
+						return holder;
+					}
+					kept.add(new Object[] { email, patientId });
+					return patientId;
+				}
 				Long holder = emailHolder(email);
 				if (holder != null) {
 					return holder;
@@ -367,7 +487,21 @@ public class Ledger {
 				jdbc.update("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", email, patientId);
 				return patientId;
 			}
+
+			@Override
+			public void flush() {
+				jdbc.batchUpdate("INSERT INTO email_claim (email, patient_id) VALUES (?, ?)", kept);
+				kept.clear();
+			}
 		};
+	}
+
+	private static <T> List<List<T>> batches(List<T> list, int size) {
+		List<List<T>> out = new ArrayList<>();
+		for (int i = 0; i < list.size(); i += size) {
+			out.add(list.subList(i, Math.min(list.size(), i + size)));
+		}
+		return out;
 	}
 
 	/** Claims for dry runs: read from the ledger, kept in memory, never written. */
@@ -439,6 +573,7 @@ public class Ledger {
 		List<String> ids = images.stream().map(BeforeImage::clinikoId).toList();
 		return ownTransaction.execute(status -> {
 			Map<String, BeforeImage> stored = beforeImages(runId, objectType, ids);
+			Map<String, BeforeImage> result = new HashMap<>(stored);
 			Timestamp now = Timestamp.from(Instant.now());
 			List<Object[]> rows = new ArrayList<>();
 			List<Object[]> widened = new ArrayList<>();
@@ -447,6 +582,7 @@ public class Ledger {
 				if (first == null) {
 					rows.add(new Object[] { runId, objectType, image.clinikoId(), image.hubspotId(), image.existed(),
 							JSON.writeValueAsString(image.properties()), now });
+					result.put(image.clinikoId(), image);
 				}
 				else if (first.existed() && !first.properties().keySet().containsAll(image.properties().keySet())) {
 					// This write changes properties the first attempt did not: their values now are
@@ -454,22 +590,27 @@ public class Ledger {
 					Map<String, String> merged = new LinkedHashMap<>(image.properties());
 					merged.putAll(first.properties());
 					widened.add(new Object[] { JSON.writeValueAsString(merged), first.imageId() });
+					result.put(image.clinikoId(), new BeforeImage(first.imageId(), first.objectType(),
+							first.clinikoId(), first.hubspotId(), true, merged));
 				}
 			}
 			jdbc.batchUpdate("INSERT INTO before_image (run_id, object_type, cliniko_id, hubspot_id, existed,"
 					+ " properties, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", rows);
 			jdbc.batchUpdate("UPDATE before_image SET properties = ? WHERE image_id = ?", widened);
-			return beforeImages(runId, objectType, ids);
+			statistics.grew(rows.size());
+			return result; // new images carry image id 0: callers read existed and properties only
 		});
 	}
 
 	private Map<String, BeforeImage> beforeImages(String runId, String objectType, Collection<String> clinikoIds) {
 		Map<String, BeforeImage> found = new HashMap<>();
-		named.query("SELECT * FROM before_image WHERE run_id = :run AND object_type = :type AND cliniko_id IN (:ids)",
+		named.query("SELECT * FROM before_image WHERE " + byIds("run_id = :run AND object_type = :type AND "),
 				new MapSqlParameterSource("run", runId).addValue("type", objectType).addValue("ids", clinikoIds),
 				rs -> {
-					BeforeImage image = beforeImage(rs);
-					found.put(image.clinikoId(), image);
+					if (runId.equals(rs.getString("run_id")) && objectType.equals(rs.getString("object_type"))) {
+						BeforeImage image = beforeImage(rs);
+						found.put(image.clinikoId(), image);
+					}
 				});
 		return found;
 	}
@@ -534,15 +675,6 @@ public class Ledger {
 		return jdbc.query("SELECT change_id, kind, object_type, name FROM schema_change WHERE run_id = ?"
 				+ " AND removed_by IS NULL ORDER BY change_id DESC", (rs, i) -> new SchemaChange(rs.getLong(1),
 						rs.getString(2), rs.getString(3), rs.getString(4)), runId);
-	}
-
-	/** Keeps the association targets each record was written with (in the caller's transaction). */
-	public void saveAssociationTargets(String objectType, Map<String, String> targetsByClinikoId) {
-		jdbc.batchUpdate("UPDATE id_map SET association_targets = ? WHERE object_type = ? AND cliniko_id = ?",
-				targetsByClinikoId.entrySet()
-					.stream()
-					.map(e -> new Object[] { truncate(e.getValue(), 2000), objectType, e.getKey() })
-					.toList());
 	}
 
 	/** Notes, in a transaction of its own, associations about to be removed (a record's target moved). */
@@ -709,17 +841,21 @@ public class Ledger {
 	 * any size is written without holding its rows.
 	 */
 	public void audit(String runId, java.util.function.Consumer<String[]> row) {
-		jdbc.query("SELECT object_type, cliniko_id, hubspot_id, action, recorded_at, undone_by FROM ledger_entry"
-				+ " WHERE run_id = ? ORDER BY entry_id", rs -> {
-					row.accept(new String[] { rs.getString(1), rs.getString(2), nz(rs.getString(3)), rs.getString(4), "",
-							rs.getTimestamp(5).toInstant().toString(), nz(rs.getString(6)) });
-				}, runId);
-		jdbc.query("SELECT object_type, cliniko_id, source_ref, field, reason, recorded_at FROM rejection"
-				+ " WHERE run_id = ? ORDER BY rejection_id", rs -> {
-					String where = rs.getString(3) + (rs.getString(4) == null ? "" : " field " + rs.getString(4));
-					row.accept(new String[] { rs.getString(1), nz(rs.getString(2)), "", "REJECTED",
-							where + ": " + rs.getString(5), rs.getTimestamp(6).toInstant().toString(), "" });
-				}, runId);
+		// Without a transaction the PostgreSQL driver fetches the whole result first: a run of a
+		// million records would not fit a small heap (measured: OutOfMemoryError at -Xmx256m).
+		ownTransaction.executeWithoutResult(status -> {
+			streaming.query("SELECT object_type, cliniko_id, hubspot_id, action, recorded_at, undone_by"
+					+ " FROM ledger_entry WHERE run_id = ? ORDER BY entry_id", rs -> {
+						row.accept(new String[] { rs.getString(1), rs.getString(2), nz(rs.getString(3)),
+								rs.getString(4), "", rs.getTimestamp(5).toInstant().toString(), nz(rs.getString(6)) });
+					}, runId);
+			streaming.query("SELECT object_type, cliniko_id, source_ref, field, reason, recorded_at FROM rejection"
+					+ " WHERE run_id = ? ORDER BY rejection_id", rs -> {
+						String where = rs.getString(3) + (rs.getString(4) == null ? "" : " field " + rs.getString(4));
+						row.accept(new String[] { rs.getString(1), nz(rs.getString(2)), "", "REJECTED",
+								where + ": " + rs.getString(5), rs.getTimestamp(6).toInstant().toString(), "" });
+					}, runId);
+		});
 	}
 
 	private static String nz(String s) {

@@ -64,6 +64,30 @@ class HubSpotClientTests {
 	}
 
 	@Test
+	void createAssociatedLinksNewRecordsInOneRequestAndLeavesExistingOnesToTheCaller() {
+		// given a company, and contact 2 already in HubSpot (an earlier attempt created it)
+		String company = emulator.seedRecord("companies", Map.of("name", "Example Physio"));
+		client.upsert("contacts", "cliniko_patient_id", contacts("2", "b@example.com"));
+		int before = emulator.requestCount();
+		Map<String, List<HubSpotClient.Association>> links = Map.of("1",
+				List.of(new HubSpotClient.Association(null, company, 279)));
+
+		// when contacts 1 and 3 are created together, then 1 and 2
+		Map<String, HubSpotClient.Written> fresh = client.createAssociated("contacts", "cliniko_patient_id",
+				contacts("1", "a@example.com", "3", "c@example.com"), links);
+		Map<String, HubSpotClient.Written> clash = client.createAssociated("contacts", "cliniko_patient_id",
+				contacts("4", "d@example.com", "2", "b@example.com"), Map.of());
+
+		// then 1 and 3 exist with 1 associated, in one request; the batch holding 2 creates nothing
+		assertThat(fresh).containsOnlyKeys("1", "3");
+		assertThat(emulator.requestCount() - before).isEqualTo(2);
+		assertThat(emulator.associations("contacts", "companies"))
+			.containsExactly(new HubSpotEmulator.AssociationSnapshot(fresh.get("1").hubspotId(), company, 279));
+		assertThat(clash).isEmpty();
+		assertThat(emulator.records("contacts")).hasSize(3);
+	}
+
+	@Test
 	void partialResultRefusesOnlyTheBadRecordWithHubSpotsMessage() {
 		// given one record with a date that is not a date
 		Map<String, Map<String, String>> inputs = contacts("1", "a@example.com", "2", "b@example.com");

@@ -33,7 +33,7 @@ class MigrationBenchmark extends PostgresTestBase {
 		// -Dbenchmark.limits=real: both emulators and the client at the APIs' real limits.
 		boolean realLimits = "real".equals(System.getProperty("benchmark.limits"));
 		Path work = Files.createTempDirectory("cliniko-bridge-benchmark");
-		for (String source : new String[] { "csv", "api" }) {
+		for (String source : System.getProperty("benchmark.sources", "csv,api").split(",")) {
 			emptyLedger();
 			try (ClinicScenario s = new ClinicScenario(42, patients, work.resolve(source))) {
 				if (realLimits) {

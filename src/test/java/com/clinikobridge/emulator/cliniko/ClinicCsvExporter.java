@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -77,8 +78,11 @@ public final class ClinicCsvExporter {
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx");
     private static final DateTimeFormatter FILE_DATE = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final String PATIENTS_PREFIX = "Patients-Cliniko-";
+    private static final String APPOINTMENTS_PREFIX = "Appointments-Cliniko-";
+    private static final String INVOICES_PREFIX = "Invoices-Cliniko-";
 
-    /** Paths of the three files written by {@link #write}. */
+    /** Paths of the three files written by {@link #write}; {@code invoices} is null when not written. */
     public record ExportFiles(Path patients, Path appointments, Path invoices) {
     }
 
@@ -102,7 +106,7 @@ public final class ClinicCsvExporter {
             String date = FILE_DATE.format(exportDate);
             Lookup lookup = new Lookup(clinic);
 
-            Path patients = dir.resolve("Patients-Cliniko-" + date + ".csv");
+            Path patients = dir.resolve(PATIENTS_PREFIX + date + ".csv");
             writeFile(patients, PATIENTS_HEADER, clinic.patients().stream().map(p -> patientRow(p, lookup)).toList());
 
             List<Row> bookingRows = new ArrayList<>();
@@ -114,17 +118,148 @@ public final class ClinicCsvExporter {
                     groupRow(g, lookup))));
             bookingRows.sort(Comparator.comparing(Row::start).thenComparingLong(Row::id));
             String apptRange = range(bookingRows.stream().map(r -> localDate(r.start())).toList(), exportDate);
-            Path appointments = dir.resolve("Appointments-Cliniko-" + date + apptRange + ".csv");
+            Path appointments = dir.resolve(APPOINTMENTS_PREFIX + date + apptRange + ".csv");
             writeFile(appointments, APPOINTMENTS_HEADER, bookingRows.stream().map(Row::values).toList());
 
             List<Invoice> invoices = clinic.invoices().stream()
                     .sorted(Comparator.comparingInt(Invoice::number)).toList();
             String invRange = range(invoices.stream().map(Invoice::issueDate).toList(), exportDate);
-            Path invoiceFile = dir.resolve("Invoices-Cliniko-" + date + invRange + ".csv");
+            Path invoiceFile = dir.resolve(INVOICES_PREFIX + date + invRange + ".csv");
             writeFile(invoiceFile, INVOICES_HEADER, invoices.stream().map(i -> invoiceRow(i, lookup)).toList());
             return new ExportFiles(patients, appointments, invoiceFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Opens a streaming export into {@code dir} (created if missing) with the same file names, headers and row
+     * formats as {@link #write}: each {@link Appender#append} writes one block's rows in the block's order (patients,
+     * then its individual appointments, unavailable blocks and group appointments, then its invoices by number), and
+     * {@link Appender#finish} renames the appointments and invoices files to their From/To names. Lookups (next
+     * appointment, balance, invoice numbers, referral) see only the block, so a block must hold each of its patients'
+     * whole history plus the reference lists. With {@code invoices = false} no invoices file is written.
+     */
+    static Appender appender(Path dir, LocalDate exportDate, boolean invoices) {
+        try {
+            return new Appender(dir, exportDate, invoices);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A streaming export: rows are appended per block, memory holds one block. Not thread-safe. */
+    static final class Appender implements AutoCloseable {
+        private final Path dir;
+        private final String date;
+        private final LocalDate exportDate;
+        private final Path patients;
+        private final Path appointmentsPart;
+        private final Path invoicesPart;
+        private final RowWriter patientRows;
+        private final RowWriter appointmentRows;
+        private final RowWriter invoiceRows;
+        private LocalDate firstBooking;
+        private LocalDate lastBooking;
+        private LocalDate firstIssue;
+        private LocalDate lastIssue;
+        private long patientsWritten;
+        private long appointmentsWritten;
+        private long invoicesWritten;
+        private boolean closed;
+
+        private Appender(Path dir, LocalDate exportDate, boolean invoices) throws IOException {
+            Files.createDirectories(dir);
+            this.dir = dir;
+            this.exportDate = exportDate;
+            this.date = FILE_DATE.format(exportDate);
+            patients = dir.resolve(PATIENTS_PREFIX + date + ".csv");
+            appointmentsPart = dir.resolve(APPOINTMENTS_PREFIX + date + ".csv.part");
+            invoicesPart = invoices ? dir.resolve(INVOICES_PREFIX + date + ".csv.part") : null;
+            patientRows = new RowWriter(patients, PATIENTS_HEADER);
+            appointmentRows = new RowWriter(appointmentsPart, APPOINTMENTS_HEADER);
+            invoiceRows = invoices ? new RowWriter(invoicesPart, INVOICES_HEADER) : null;
+        }
+
+        /** Appends the rows of {@code block} (see {@link ClinicCsvExporter#appender}). */
+        void append(Clinic block) {
+            try {
+                Lookup lookup = new Lookup(block);
+                for (Patient p : block.patients()) {
+                    patientRows.write(patientRow(p, lookup));
+                }
+                patientsWritten += block.patients().size();
+                appointmentsWritten += block.individualAppointments().size() + block.unavailableBlocks().size()
+                        + block.groupAppointments().size();
+                for (IndividualAppointment a : block.individualAppointments()) {
+                    booking(a.startsAt());
+                    appointmentRows.write(appointmentRow(a, lookup));
+                }
+                for (UnavailableBlock b : block.unavailableBlocks()) {
+                    booking(b.startsAt());
+                    appointmentRows.write(unavailableRow(b, lookup));
+                }
+                for (GroupAppointment g : block.groupAppointments()) {
+                    booking(g.startsAt());
+                    appointmentRows.write(groupRow(g, lookup));
+                }
+                if (invoiceRows != null) {
+                    List<Invoice> invoices = block.invoices().stream()
+                            .sorted(Comparator.comparingInt(Invoice::number)).toList();
+                    for (Invoice i : invoices) {
+                        firstIssue = firstIssue == null || i.issueDate().isBefore(firstIssue) ? i.issueDate()
+                                : firstIssue;
+                        lastIssue = lastIssue == null || i.issueDate().isAfter(lastIssue) ? i.issueDate() : lastIssue;
+                        invoiceRows.write(invoiceRow(i, lookup));
+                    }
+                    invoicesWritten += invoices.size();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Rows written so far: {patients, appointments (all kinds), invoices}. */
+        long[] rowsWritten() {
+            return new long[]{patientsWritten, appointmentsWritten, invoicesWritten};
+        }
+
+        private void booking(Instant start) {
+            LocalDate day = localDate(start);
+            firstBooking = firstBooking == null || day.isBefore(firstBooking) ? day : firstBooking;
+            lastBooking = lastBooking == null || day.isAfter(lastBooking) ? day : lastBooking;
+        }
+
+        /** Closes the files and gives them their final names. */
+        ExportFiles finish() {
+            close();
+            try {
+                Path appointments = Files.move(appointmentsPart, dir.resolve(APPOINTMENTS_PREFIX + date
+                        + rangeSuffix(firstBooking, lastBooking) + ".csv"), StandardCopyOption.REPLACE_EXISTING);
+                Path invoices = invoicesPart == null ? null : Files.move(invoicesPart, dir.resolve(INVOICES_PREFIX
+                        + date + rangeSuffix(firstIssue, lastIssue) + ".csv"), StandardCopyOption.REPLACE_EXISTING);
+                return new ExportFiles(patients, appointments, invoices);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private String rangeSuffix(LocalDate first, LocalDate last) {
+            return range(first == null ? exportDate : first, last == null ? exportDate : last);
+        }
+
+        /** Closes the files (idempotent); without {@link #finish} they keep their {@code .part} names. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (RowWriter p = patientRows; RowWriter a = appointmentRows; RowWriter i = invoiceRows) {
+                // closes all three
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -140,7 +275,7 @@ public final class ClinicCsvExporter {
     }
 
     /** Pre-computed per-patient and per-id lookups. */
-    private static final class Lookup {
+    static final class Lookup {
         final Instant now;
         final Map<Long, Practitioner> practitioners;
         final Map<Long, Business> businesses;
@@ -423,28 +558,47 @@ public final class ClinicCsvExporter {
     // ------------------------------------------------------------------ formats
 
     private static void writeFile(Path file, List<String> header, List<String[]> rows) throws IOException {
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            StringWriter buffer = new StringWriter();
-            try (CSVWriter csv = new CSVWriter(buffer, ICSVWriter.DEFAULT_SEPARATOR, ICSVWriter.DEFAULT_QUOTE_CHARACTER,
-                    ICSVWriter.DEFAULT_ESCAPE_CHARACTER, "\n")) {
-                csv.writeNext(header.toArray(String[]::new), false);
-                csv.flush();
-                out.write(buffer.toString());
-                buffer.getBuffer().setLength(0);
-                for (String[] row : rows) {
-                    csv.writeNext(row, false);
-                    csv.flush();
-                    StringBuffer sb = buffer.getBuffer();
-                    // Excel-escaped id in column 0: CSVWriter quotes it ("=""123"""), real exports write it raw.
-                    if (row[0].startsWith("=\"")) {
-                        String quoted = "\"" + row[0].replace("\"", "\"\"") + "\"";
-                        if (sb.indexOf(quoted) == 0) {
-                            sb.replace(0, quoted.length(), row[0]);
-                        }
-                    }
-                    out.write(sb.toString());
-                    sb.setLength(0);
+        try (RowWriter out = new RowWriter(file, header)) {
+            for (String[] row : rows) {
+                out.write(row);
+            }
+        }
+    }
+
+    /** Writes a header and then rows to a UTF-8 file, one {@link CSVWriter} line at a time. */
+    private static final class RowWriter implements AutoCloseable {
+        private final Writer out;
+        private final StringWriter buffer = new StringWriter();
+        private final CSVWriter csv = new CSVWriter(buffer, ICSVWriter.DEFAULT_SEPARATOR,
+                ICSVWriter.DEFAULT_QUOTE_CHARACTER, ICSVWriter.DEFAULT_ESCAPE_CHARACTER, "\n");
+
+        RowWriter(Path file, List<String> header) throws IOException {
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            csv.writeNext(header.toArray(String[]::new), false);
+            csv.flush();
+            out.write(buffer.toString());
+            buffer.getBuffer().setLength(0);
+        }
+
+        void write(String[] row) throws IOException {
+            csv.writeNext(row, false);
+            csv.flush();
+            StringBuffer sb = buffer.getBuffer();
+            // Excel-escaped id in column 0: CSVWriter quotes it ("=""123"""), real exports write it raw.
+            if (row[0].startsWith("=\"")) {
+                String quoted = "\"" + row[0].replace("\"", "\"\"") + "\"";
+                if (sb.indexOf(quoted) == 0) {
+                    sb.replace(0, quoted.length(), row[0]);
                 }
+            }
+            out.write(sb.toString());
+            sb.setLength(0);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (Writer w = out) {
+                csv.close();
             }
         }
     }
@@ -452,7 +606,11 @@ public final class ClinicCsvExporter {
     private static String range(List<LocalDate> dates, LocalDate fallback) {
         LocalDate min = dates.stream().min(Comparator.naturalOrder()).orElse(fallback);
         LocalDate max = dates.stream().max(Comparator.naturalOrder()).orElse(fallback);
-        return "-From" + FILE_DATE.format(min) + "-To" + FILE_DATE.format(max);
+        return range(min, max);
+    }
+
+    private static String range(LocalDate first, LocalDate last) {
+        return "-From" + FILE_DATE.format(first) + "-To" + FILE_DATE.format(last);
     }
 
     private static String first(Patient p, String type) {

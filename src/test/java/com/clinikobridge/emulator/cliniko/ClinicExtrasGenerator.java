@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Adds contacts, referring doctors, referral sources, medical alert records, patient custom fields, the catalogue
@@ -117,6 +119,272 @@ final class ClinicExtrasGenerator {
         return UUID.nameUUIDFromBytes(("cliniko-emulator:" + key).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
+    /** Plans invoice lines from the catalogue (billable items and products by name) and the GST tax. */
+    static final class InvoiceLines {
+        private final Tax gst;
+        private final Map<String, BillableItem> billableByName = new HashMap<>();
+        private final Map<String, Product> productByName = new HashMap<>();
+
+        InvoiceLines(Tax gst, List<BillableItem> billableItems, List<Product> products) {
+            this.gst = gst;
+            billableItems.forEach(b -> billableByName.put(b.name(), b));
+            products.forEach(p -> productByName.put(p.name(), p));
+        }
+
+        /**
+         * The 1–3 items of {@code inv} (net prices summing to its net amount, else one fallback line);
+         * {@code type} is its appointment's type, null for a product sale. {@code ids} gives each item's id, in order.
+         */
+        List<InvoiceItem> items(RandomGenerator rnd, Invoice inv, AppointmentType type, LongSupplier ids) {
+            boolean gst = inv.taxAmount().signum() != 0;
+            List<Line> lines = plan(rnd, inv, type, gst);
+            BigDecimal sum = BigDecimal.ZERO;
+            for (Line l : lines) {
+                sum = sum.add(net(l));
+            }
+            if (sum.compareTo(inv.netAmount()) != 0) {
+                lines = List.of(fallback(inv, type, gst));
+            }
+            List<InvoiceItem> items = new ArrayList<>(lines.size());
+            for (Line l : lines) {
+                BigDecimal quantity = new BigDecimal(l.quantity()).setScale(1);
+                BigDecimal gross = l.unitPrice().multiply(new BigDecimal(l.quantity()));
+                BigDecimal discounted = l.discount() ? gross.multiply(new BigDecimal("0.10"))
+                        .setScale(2, RoundingMode.HALF_UP) : BigDecimal.ZERO.setScale(2);
+                BigDecimal net = gross.subtract(discounted).setScale(2, RoundingMode.HALF_UP);
+                BigDecimal total = net.add(tax(net, gst));
+                String name = l.item() != null ? l.item().name() : l.product().name();
+                String code = l.item() != null ? l.item().itemCode() : l.product().itemCode();
+                items.add(new InvoiceItem(ids.getAsLong(), inv.id(), name, code, quantity, l.unitPrice(), net,
+                        l.discount() ? TEN : ZERO_RATE, discounted, false, gst ? this.gst.name() : null,
+                        gst ? TEN : ZERO_RATE, total, l.item() == null ? null : l.item().id(),
+                        l.product() == null ? null : l.product().id(), null, inv.createdAt(), inv.createdAt()));
+            }
+            return items;
+        }
+
+        /** One planned line: a billable item or product, quantity, unit price (2 dp) and discount percent. */
+        private record Line(BillableItem item, Product product, int quantity, BigDecimal unitPrice, boolean discount) {
+        }
+
+        private Line service(String name, String unit) {
+            return new Line(billableByName.get(name), null, 1, money(unit), false);
+        }
+
+        private Line product(String name, int quantity) {
+            Product p = productByName.get(name);
+            return new Line(null, p, quantity, p.priceExTax(), false);
+        }
+
+        private static BigDecimal net(Line l) {
+            BigDecimal gross = l.unitPrice().multiply(new BigDecimal(l.quantity()));
+            BigDecimal discounted = l.discount() ? gross.multiply(new BigDecimal("0.10"))
+                    .setScale(2, RoundingMode.HALF_UP) : BigDecimal.ZERO;
+            return gross.subtract(discounted).setScale(2, RoundingMode.HALF_UP);
+        }
+
+        private List<Line> plan(RandomGenerator rnd, Invoice inv, AppointmentType type, boolean gst) {
+            BigDecimal net = inv.netAmount();
+            double r = rnd.nextDouble();
+            if (type == null) {
+                // product sale: 22.50 or 45.00 (GST)
+                if (!gst) {
+                    return List.of();
+                }
+                if (net.compareTo(money("22.50")) == 0) {
+                    return r < 0.6 ? List.of(product("Hot/Cold Pack", 1))
+                            : List.of(product("Theraband - Light", 1), product("Theraband - Medium", 1));
+                }
+                if (net.compareTo(money("45.00")) == 0) {
+                    return r < 0.5 ? List.of(product("Foam Roller", 1))
+                            : r < 0.8 ? List.of(product("Hot/Cold Pack", 2))
+                            : List.of(product("Hot/Cold Pack", 1), product("Theraband - Light", 1),
+                            product("Theraband - Medium", 1));
+                }
+                return List.of();
+            }
+            BillableItem main = billableByName.get(type.name());
+            if (main == null) {
+                return List.of();
+            }
+            if (r < 0.65) {
+                return List.of(new Line(main, null, 1, net, false));
+            }
+            if (gst) {
+                if (r < 0.80) {
+                    return List.of(new Line(main, null, 1, net.subtract(money("10")), false),
+                            service("Hot Pack Application", "10.00"));
+                }
+                if (r < 0.90) {
+                    // 10% off the list price, the rest as a hot pack: 100 × 0.9 + 10 = 100
+                    return List.of(new Line(main, null, 1, main.price(), true),
+                            service("Hot Pack Application", net.subtract(net(new Line(main, null, 1, main.price(),
+                                    true))).toPlainString()));
+                }
+                return List.of(new Line(main, null, 1, net.subtract(money("21.00")), false),
+                        service("Hot Pack Application", "10.00"), product("Theraband - Light", 1));
+            }
+            if (r < 0.80) {
+                return List.of(new Line(main, null, 1, net.subtract(money("15")), false),
+                        service("Dry Needling", "15.00"));
+            }
+            if (r < 0.90) {
+                Line discounted = new Line(main, null, 1, main.price(), true);
+                return List.of(discounted, service("Exercise Program", net.subtract(net(discounted)).toPlainString()));
+            }
+            return List.of(new Line(main, null, 1, net.subtract(money("25")), false),
+                    service("Dry Needling", "15.00"), service("Exercise Program", "10.00"));
+        }
+
+        private Line fallback(Invoice inv, AppointmentType type, boolean gst) {
+            BillableItem main = type == null ? null : billableByName.get(type.name());
+            if (main == null) {
+                main = gst ? billableByName.get("Hot Pack Application") : billableByName.get("Exercise Program");
+            }
+            return new Line(main, null, 1, inv.netAmount(), false);
+        }
+    }
+
+    /** Mutable note draft; content decided after all notes exist. */
+    static final class NoteDraft {
+        long patientId;
+        long practitionerId;
+        Long bookingId;
+        String title;
+        boolean draft;
+        boolean nullContent;
+        LocalDate date;
+        Instant createdAt;
+        Instant finalizedAt;
+        Instant updatedAt;
+        Instant archivedAt;
+        String disallowedHtml;
+
+        /** The note of an attended appointment (draft when its note status is 10), written after it. */
+        static NoteDraft forAppointment(RandomGenerator rnd, IndividualAppointment a, long initialTypeId) {
+            NoteDraft d = new NoteDraft();
+            d.patientId = a.patientId();
+            d.practitionerId = a.practitionerId();
+            d.bookingId = a.id();
+            d.title = a.appointmentTypeId() == initialTypeId ? "Initial consultation note"
+                    : "Standard consultation note";
+            d.draft = a.treatmentNoteStatus() == 10;
+            d.date = a.startsAt().atZone(ClinicGenerator.CLINIC_ZONE).toLocalDate();
+            d.createdAt = min(a.endsAt().plusSeconds(300 + rnd.nextInt(7_200)), NOW.minusSeconds(600));
+            return d;
+        }
+
+        /**
+         * A phone consultation note outside appointments, while the patient is on the books, by one of the
+         * practitioners of {@code mine} (else {@code defaultPractitionerId}); a draft 40% of the time if allowed.
+         */
+        static NoteDraft phoneNote(RandomGenerator rnd, Patient p, List<IndividualAppointment> mine,
+                                   long defaultPractitionerId, boolean mayBeDraft) {
+            Instant end = p.archivedAt() != null ? p.archivedAt() : NOW.minus(Duration.ofDays(1));
+            Instant start = p.createdAt().plusSeconds(3_600);
+            if (!start.isBefore(end)) {
+                start = p.createdAt();
+                end = min(p.createdAt().plusSeconds(3_600), NOW.minusSeconds(600));
+            }
+            NoteDraft d = new NoteDraft();
+            d.patientId = p.id();
+            d.practitionerId = !mine.isEmpty() ? mine.get(rnd.nextInt(mine.size())).practitionerId()
+                    : defaultPractitionerId;
+            d.title = "Phone consultation note";
+            d.draft = mayBeDraft && rnd.nextDouble() < 0.4;
+            d.createdAt = between(rnd, start, end);
+            d.date = d.createdAt.atZone(ClinicGenerator.CLINIC_ZONE).toLocalDate();
+            return d;
+        }
+
+        /** Draws finalisation (or null content for 30% of drafts), updatedAt and archiving (2%). */
+        void settle(RandomGenerator rnd) {
+            if (draft) {
+                nullContent = rnd.nextDouble() < 0.3;
+                updatedAt = min(createdAt.plusSeconds(rnd.nextInt(7_200)), NOW.minusSeconds(60));
+            } else {
+                long delay = rnd.nextDouble() < 0.7 ? rnd.nextInt(1_800) : rnd.nextInt(3 * 86_400);
+                finalizedAt = min(createdAt.plusSeconds(delay), NOW.minusSeconds(60));
+                updatedAt = finalizedAt;
+            }
+            if (updatedAt.isBefore(createdAt)) {
+                updatedAt = createdAt;
+            }
+            if (rnd.nextDouble() < 0.02) {
+                archive(rnd);
+            }
+        }
+
+        void archive(RandomGenerator rnd) {
+            archivedAt = between(rnd, updatedAt, NOW.minusSeconds(30));
+            updatedAt = archivedAt;
+        }
+
+        TreatmentNote build(long id, String authorName, NoteContent content) {
+            return new TreatmentNote(id, patientId, practitionerId, bookingId, title, draft, finalizedAt, authorName,
+                    content, archivedAt, createdAt, updatedAt);
+        }
+    }
+
+    /** Draws the content of a note (subjective, objective and plan sections). */
+    static NoteContent content(RandomGenerator rnd, NoteDraft d) {
+        List<NoteAnswer> areas = new ArrayList<>();
+        boolean any = false;
+        for (String area : AREAS) {
+            boolean selected = rnd.nextDouble() < 0.3;
+            any |= selected;
+            areas.add(new NoteAnswer(area, selected));
+        }
+        boolean otherArea = rnd.nextDouble() < 0.1;
+        if (!any && !otherArea) {
+            areas.set(2, new NoteAnswer(AREAS[2], true));
+        }
+        int pain = rnd.nextInt(PAIN.length);
+        List<NoteAnswer> painAnswers = new ArrayList<>();
+        for (int i = 0; i < PAIN.length; i++) {
+            painAnswers.add(new NoteAnswer(PAIN[i], i == pain));
+        }
+        String history = pick(rnd, HTML_ALLOWED);
+        String plan = d.disallowedHtml != null ? d.disallowedHtml
+                : d.draft && rnd.nextDouble() < 0.5 ? "" : pick(rnd, HTML_ALLOWED);
+        return new NoteContent(List.of(
+                new NoteSection("Subjective", "What the patient reports", List.of(
+                        new NoteQuestion("Presenting complaint", "text", pick(rnd, COMPLAINTS), List.of(), null, null,
+                                null),
+                        new NoteQuestion("History", "paragraph", history, List.of(), null, null, null),
+                        new NoteQuestion("Date of onset", "date", d.date.minusDays(3 + rnd.nextInt(200)).toString(),
+                                List.of(), null, null, null))),
+                new NoteSection("Objective", null, List.of(
+                        new NoteQuestion("Areas treated", "checkboxes", null, areas, true, otherArea,
+                                otherArea ? "Thoracic spine" : ""),
+                        new NoteQuestion("Pain (0-10)", "radiobuttons", null, painAnswers, false, false, ""))),
+                new NoteSection("Plan", null, List.of(
+                        new NoteQuestion("Treatment and plan", "paragraph", plan, List.of(), null, null,
+                                null)))));
+    }
+
+    static <T> T pick(RandomGenerator rnd, T[] values) {
+        return values[rnd.nextInt(values.length)];
+    }
+
+    private static Instant between(RandomGenerator rnd, Instant from, Instant to) {
+        long span = to.getEpochSecond() - from.getEpochSecond();
+        return span <= 0 ? from : from.plusSeconds((long) (rnd.nextDouble() * span));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static BigDecimal tax(BigDecimal net, boolean gst) {
+        return gst ? net.multiply(new BigDecimal("0.10")).setScale(2, RoundingMode.HALF_UP)
+                : BigDecimal.ZERO.setScale(2);
+    }
+
+    private static BigDecimal money(String value) {
+        return new BigDecimal(value).setScale(2, RoundingMode.HALF_UP);
+    }
+
     private static final class Extras {
         private final Clinic base;
         private final Random rnd;
@@ -160,7 +428,7 @@ final class ClinicExtrasGenerator {
         // -------------------------------------------------------------- helpers
 
         private <T> T pick(T[] values) {
-            return values[rnd.nextInt(values.length)];
+            return ClinicExtrasGenerator.pick(rnd, values);
         }
 
         private String digits(int count) {
@@ -172,21 +440,7 @@ final class ClinicExtrasGenerator {
         }
 
         private Instant between(Instant from, Instant to) {
-            long span = to.getEpochSecond() - from.getEpochSecond();
-            return span <= 0 ? from : from.plusSeconds((long) (rnd.nextDouble() * span));
-        }
-
-        private static Instant min(Instant a, Instant b) {
-            return a.isBefore(b) ? a : b;
-        }
-
-        private static BigDecimal tax(BigDecimal net, boolean gst) {
-            return gst ? net.multiply(new BigDecimal("0.10")).setScale(2, RoundingMode.HALF_UP)
-                    : BigDecimal.ZERO.setScale(2);
-        }
-
-        private static BigDecimal money(String value) {
-            return new BigDecimal(value).setScale(2, RoundingMode.HALF_UP);
+            return ClinicExtrasGenerator.between(rnd, from, to);
         }
 
         // -------------------------------------------------------------- contacts
@@ -510,8 +764,6 @@ final class ClinicExtrasGenerator {
         // -------------------------------------------------------------- catalogue
 
         private Tax gst;
-        private final Map<String, BillableItem> billableByName = new HashMap<>();
-        private final Map<String, Product> productByName = new HashMap<>();
 
         private void catalogue() {
             Instant t = ACCOUNT_START.plus(Duration.ofHours(1));
@@ -534,7 +786,6 @@ final class ClinicExtrasGenerator {
                         money((String) spec[3]), (Boolean) spec[4] ? gst.id() : null, archived, it,
                         archived != null ? archived : it);
                 billableItems.add(b);
-                billableByName.put(b.name(), b);
                 id += 1 + rnd.nextInt(1_000);
                 it = it.plusSeconds(120);
             }
@@ -554,7 +805,6 @@ final class ClinicExtrasGenerator {
                         rnd.nextDouble() < 0.4 ? "Reorder when below 5" : null, gst.id(), archived, it,
                         archived != null ? archived : it);
                 products.add(p);
-                productByName.put(p.name(), p);
                 id += 1 + rnd.nextInt(1_000);
                 it = it.plusSeconds(300);
             }
@@ -562,144 +812,29 @@ final class ClinicExtrasGenerator {
 
         // -------------------------------------------------------------- invoice items
 
-        /** One planned line: a billable item or product, quantity, unit price (2 dp) and discount percent. */
-        private record Line(BillableItem item, Product product, int quantity, BigDecimal unitPrice, boolean discount) {
-        }
-
-        private Line service(String name, String unit) {
-            return new Line(billableByName.get(name), null, 1, money(unit), false);
-        }
-
-        private Line product(String name, int quantity) {
-            Product p = productByName.get(name);
-            return new Line(null, p, quantity, p.priceExTax(), false);
-        }
-
         private void invoiceItems() {
             Map<Long, IndividualAppointment> appointments = new HashMap<>();
             base.individualAppointments().forEach(a -> appointments.put(a.id(), a));
             Map<Long, AppointmentType> types = new HashMap<>();
             base.appointmentTypes().forEach(t -> types.put(t.id(), t));
-            long id = INVOICE_ITEM_BASE + rnd.nextInt(1_000);
+            InvoiceLines lines = new InvoiceLines(gst, billableItems, products);
+            itemId = INVOICE_ITEM_BASE + rnd.nextInt(1_000);
             for (Invoice inv : base.invoices()) {
-                boolean gst = inv.taxAmount().signum() != 0;
                 IndividualAppointment a = inv.appointmentId() == null ? null : appointments.get(inv.appointmentId());
                 AppointmentType type = a == null ? null : types.get(a.appointmentTypeId());
-                List<Line> lines = plan(inv, type, gst);
-                BigDecimal sum = BigDecimal.ZERO;
-                for (Line l : lines) {
-                    sum = sum.add(net(l));
-                }
-                if (sum.compareTo(inv.netAmount()) != 0) {
-                    lines = List.of(fallback(inv, type, gst));
-                }
-                for (Line l : lines) {
-                    BigDecimal quantity = new BigDecimal(l.quantity()).setScale(1);
-                    BigDecimal gross = l.unitPrice().multiply(new BigDecimal(l.quantity()));
-                    BigDecimal discounted = l.discount() ? gross.multiply(new BigDecimal("0.10"))
-                            .setScale(2, RoundingMode.HALF_UP) : BigDecimal.ZERO.setScale(2);
-                    BigDecimal net = gross.subtract(discounted).setScale(2, RoundingMode.HALF_UP);
-                    BigDecimal total = net.add(tax(net, gst));
-                    String name = l.item() != null ? l.item().name() : l.product().name();
-                    String code = l.item() != null ? l.item().itemCode() : l.product().itemCode();
-                    invoiceItems.add(new InvoiceItem(id, inv.id(), name, code, quantity, l.unitPrice(), net,
-                            l.discount() ? TEN : ZERO_RATE, discounted, false, gst ? gst().name() : null,
-                            gst ? TEN : ZERO_RATE, total, l.item() == null ? null : l.item().id(),
-                            l.product() == null ? null : l.product().id(), null, inv.createdAt(), inv.createdAt()));
-                    id += 1 + rnd.nextInt(3_000);
-                }
+                invoiceItems.addAll(lines.items(rnd, inv, type, this::nextItemId));
             }
         }
 
-        private Tax gst() {
-            return gst;
-        }
+        private long itemId;
 
-        private static BigDecimal net(Line l) {
-            BigDecimal gross = l.unitPrice().multiply(new BigDecimal(l.quantity()));
-            BigDecimal discounted = l.discount() ? gross.multiply(new BigDecimal("0.10"))
-                    .setScale(2, RoundingMode.HALF_UP) : BigDecimal.ZERO;
-            return gross.subtract(discounted).setScale(2, RoundingMode.HALF_UP);
-        }
-
-        private List<Line> plan(Invoice inv, AppointmentType type, boolean gst) {
-            BigDecimal net = inv.netAmount();
-            double r = rnd.nextDouble();
-            if (type == null) {
-                // product sale: 22.50 or 45.00 (GST)
-                if (!gst) {
-                    return List.of();
-                }
-                if (net.compareTo(money("22.50")) == 0) {
-                    return r < 0.6 ? List.of(product("Hot/Cold Pack", 1))
-                            : List.of(product("Theraband - Light", 1), product("Theraband - Medium", 1));
-                }
-                if (net.compareTo(money("45.00")) == 0) {
-                    return r < 0.5 ? List.of(product("Foam Roller", 1))
-                            : r < 0.8 ? List.of(product("Hot/Cold Pack", 2))
-                            : List.of(product("Hot/Cold Pack", 1), product("Theraband - Light", 1),
-                            product("Theraband - Medium", 1));
-                }
-                return List.of();
-            }
-            BillableItem main = billableByName.get(type.name());
-            if (main == null) {
-                return List.of();
-            }
-            if (r < 0.65) {
-                return List.of(new Line(main, null, 1, net, false));
-            }
-            if (gst) {
-                if (r < 0.80) {
-                    return List.of(new Line(main, null, 1, net.subtract(money("10")), false),
-                            service("Hot Pack Application", "10.00"));
-                }
-                if (r < 0.90) {
-                    // 10% off the list price, the rest as a hot pack: 100 × 0.9 + 10 = 100
-                    return List.of(new Line(main, null, 1, main.price(), true),
-                            service("Hot Pack Application", net.subtract(net(new Line(main, null, 1, main.price(),
-                                    true))).toPlainString()));
-                }
-                return List.of(new Line(main, null, 1, net.subtract(money("21.00")), false),
-                        service("Hot Pack Application", "10.00"), product("Theraband - Light", 1));
-            }
-            if (r < 0.80) {
-                return List.of(new Line(main, null, 1, net.subtract(money("15")), false),
-                        service("Dry Needling", "15.00"));
-            }
-            if (r < 0.90) {
-                Line discounted = new Line(main, null, 1, main.price(), true);
-                return List.of(discounted, service("Exercise Program", net.subtract(net(discounted)).toPlainString()));
-            }
-            return List.of(new Line(main, null, 1, net.subtract(money("25")), false),
-                    service("Dry Needling", "15.00"), service("Exercise Program", "10.00"));
-        }
-
-        private Line fallback(Invoice inv, AppointmentType type, boolean gst) {
-            BillableItem main = type == null ? null : billableByName.get(type.name());
-            if (main == null) {
-                main = gst ? billableByName.get("Hot Pack Application") : billableByName.get("Exercise Program");
-            }
-            return new Line(main, null, 1, inv.netAmount(), false);
+        private long nextItemId() {
+            long id = itemId;
+            itemId += 1 + rnd.nextInt(3_000);
+            return id;
         }
 
         // -------------------------------------------------------------- treatment notes
-
-        /** Mutable note draft; content decided after all notes exist. */
-        private static final class NoteDraft {
-            long patientId;
-            long practitionerId;
-            Long bookingId;
-            String title;
-            boolean draft;
-            boolean nullContent;
-            LocalDate date;
-            Instant createdAt;
-            Instant finalizedAt;
-            Instant updatedAt;
-            Instant archivedAt;
-            String disallowedHtml;
-        }
 
         private void treatmentNotes() {
             Map<Long, Practitioner> practitioners = new HashMap<>();
@@ -712,16 +847,7 @@ final class ClinicExtrasGenerator {
                 if (a.treatmentNoteStatus() == null || a.isCancelled() || a.isFuture(NOW)) {
                     continue;
                 }
-                NoteDraft d = new NoteDraft();
-                d.patientId = a.patientId();
-                d.practitionerId = a.practitionerId();
-                d.bookingId = a.id();
-                d.title = a.appointmentTypeId() == initialType ? "Initial consultation note"
-                        : "Standard consultation note";
-                d.draft = a.treatmentNoteStatus() == 10;
-                d.date = a.startsAt().atZone(ClinicGenerator.CLINIC_ZONE).toLocalDate();
-                d.createdAt = min(a.endsAt().plusSeconds(300 + rnd.nextInt(7_200)), NOW.minusSeconds(600));
-                drafts.add(d);
+                drafts.add(NoteDraft.forAppointment(rnd, a, initialType));
             }
             for (Patient p : base.patients()) {
                 boolean standalone = rnd.nextDouble() < 0.04;
@@ -730,44 +856,14 @@ final class ClinicExtrasGenerator {
                 if (!standalone && !mergedWithoutNote) {
                     continue;
                 }
-                Instant end = p.archivedAt() != null ? p.archivedAt() : NOW.minus(Duration.ofDays(1));
-                Instant start = p.createdAt().plusSeconds(3_600);
-                if (!start.isBefore(end)) {
-                    start = p.createdAt();
-                    end = min(p.createdAt().plusSeconds(3_600), NOW.minusSeconds(600));
-                }
-                List<IndividualAppointment> mine = byPatient.getOrDefault(p.id(), List.of());
-                NoteDraft d = new NoteDraft();
-                d.patientId = p.id();
-                d.practitionerId = !mine.isEmpty() ? mine.get(rnd.nextInt(mine.size())).practitionerId()
-                        : base.practitioners().get(0).id();
-                d.title = "Phone consultation note";
-                d.draft = !mergedWithoutNote && rnd.nextDouble() < 0.4;
-                d.createdAt = between(start, end);
-                d.date = d.createdAt.atZone(ClinicGenerator.CLINIC_ZONE).toLocalDate();
-                drafts.add(d);
+                drafts.add(NoteDraft.phoneNote(rnd, p, byPatient.getOrDefault(p.id(), List.of()),
+                        base.practitioners().get(0).id(), !mergedWithoutNote));
             }
             for (NoteDraft d : drafts) {
-                if (d.draft) {
-                    d.nullContent = rnd.nextDouble() < 0.3;
-                    d.updatedAt = min(d.createdAt.plusSeconds(rnd.nextInt(7_200)), NOW.minusSeconds(60));
-                } else {
-                    long delay = rnd.nextDouble() < 0.7 ? rnd.nextInt(1_800) : rnd.nextInt(3 * 86_400);
-                    d.finalizedAt = min(d.createdAt.plusSeconds(delay), NOW.minusSeconds(60));
-                    d.updatedAt = d.finalizedAt;
-                }
-                if (d.updatedAt.isBefore(d.createdAt)) {
-                    d.updatedAt = d.createdAt;
-                }
-                if (rnd.nextDouble() < 0.02) {
-                    d.archivedAt = between(d.updatedAt, NOW.minusSeconds(30));
-                    d.updatedAt = d.archivedAt;
-                }
+                d.settle(rnd);
             }
             if (drafts.size() >= 20 && drafts.stream().noneMatch(d -> d.archivedAt != null)) {
-                NoteDraft d = drafts.get(rnd.nextInt(drafts.size()));
-                d.archivedAt = between(d.updatedAt, NOW.minusSeconds(30));
-                d.updatedAt = d.archivedAt;
+                drafts.get(rnd.nextInt(drafts.size())).archive(rnd);
             }
             List<NoteDraft> withContent = drafts.stream().filter(d -> !d.nullContent).toList();
             for (NoteDraft d : withContent) {
@@ -791,47 +887,10 @@ final class ClinicExtrasGenerator {
             long id = TREATMENT_NOTE_BASE + rnd.nextInt(1_000);
             for (NoteDraft d : drafts) {
                 Practitioner author = practitioners.get(d.practitionerId);
-                notes.add(new TreatmentNote(id, d.patientId, d.practitionerId, d.bookingId, d.title, d.draft,
-                        d.finalizedAt, author == null ? null : author.displayName(),
-                        d.nullContent ? null : content(d), d.archivedAt, d.createdAt, d.updatedAt));
+                notes.add(d.build(id, author == null ? null : author.displayName(),
+                        d.nullContent ? null : content(rnd, d)));
                 id += 1 + rnd.nextInt(3_000);
             }
-        }
-
-        private NoteContent content(NoteDraft d) {
-            List<NoteAnswer> areas = new ArrayList<>();
-            boolean any = false;
-            for (String area : AREAS) {
-                boolean selected = rnd.nextDouble() < 0.3;
-                any |= selected;
-                areas.add(new NoteAnswer(area, selected));
-            }
-            boolean otherArea = rnd.nextDouble() < 0.1;
-            if (!any && !otherArea) {
-                areas.set(2, new NoteAnswer(AREAS[2], true));
-            }
-            int pain = rnd.nextInt(PAIN.length);
-            List<NoteAnswer> painAnswers = new ArrayList<>();
-            for (int i = 0; i < PAIN.length; i++) {
-                painAnswers.add(new NoteAnswer(PAIN[i], i == pain));
-            }
-            String history = pick(HTML_ALLOWED);
-            String plan = d.disallowedHtml != null ? d.disallowedHtml
-                    : d.draft && rnd.nextDouble() < 0.5 ? "" : pick(HTML_ALLOWED);
-            return new NoteContent(List.of(
-                    new NoteSection("Subjective", "What the patient reports", List.of(
-                            new NoteQuestion("Presenting complaint", "text", pick(COMPLAINTS), List.of(), null, null,
-                                    null),
-                            new NoteQuestion("History", "paragraph", history, List.of(), null, null, null),
-                            new NoteQuestion("Date of onset", "date", d.date.minusDays(3 + rnd.nextInt(200)).toString(),
-                                    List.of(), null, null, null))),
-                    new NoteSection("Objective", null, List.of(
-                            new NoteQuestion("Areas treated", "checkboxes", null, areas, true, otherArea,
-                                    otherArea ? "Thoracic spine" : ""),
-                            new NoteQuestion("Pain (0-10)", "radiobuttons", null, painAnswers, false, false, ""))),
-                    new NoteSection("Plan", null, List.of(
-                            new NoteQuestion("Treatment and plan", "paragraph", plan, List.of(), null, null,
-                                    null)))));
         }
     }
 }

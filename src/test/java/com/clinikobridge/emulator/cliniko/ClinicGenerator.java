@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BinaryOperator;
+import java.util.random.RandomGenerator;
 
 /**
  * Deterministic generator of an invented Cliniko clinic (no real people: random combinations of common names,
@@ -46,8 +48,9 @@ public final class ClinicGenerator {
     /** Email of the practitioner (a locum) that deliberately has no matching HubSpot owner. */
     public static final String UNMATCHED_PRACTITIONER_EMAIL = "locum.practitioner@example.org";
 
-    private static final Instant FIRST_PATIENT = Instant.parse("2015-01-05T00:00:00Z");
-    private static final Instant LAST_PATIENT = Instant.parse("2026-11-01T00:00:00Z");
+    /** Patients are created between these instants. */
+    static final Instant FIRST_PATIENT = Instant.parse("2015-01-05T00:00:00Z");
+    static final Instant LAST_PATIENT = Instant.parse("2026-11-01T00:00:00Z");
 
     private static final long BUSINESS_BASE = 836_447_129_235_883_000L;
     private static final long USER_BASE = 1_120_000_000_000_000_000L;
@@ -163,8 +166,8 @@ public final class ClinicGenerator {
     private static final int[] CANCEL_CODES = {10, 20, 30, 31, 40, 50, 60};
     private static final double[] CANCEL_WEIGHTS = {0.15, 0.05, 0.25, 0.05, 0.15, 0.25, 0.10};
 
-    /** Mutable patient draft. */
-    private static final class PatientDraft {
+    /** Mutable patient draft (shared with {@link ClinicStream}). */
+    static final class PatientDraft {
         long id;
         String title;
         String firstName;
@@ -205,7 +208,7 @@ public final class ClinicGenerator {
     }
 
     /** Mutable booking draft (individual appointment, unavailable block or group appointment). */
-    private static final class BookingDraft {
+    static final class BookingDraft {
         final int kind; // 0 individual, 1 unavailable, 2 group
         long id;
         int patientIndex = -1;
@@ -230,10 +233,18 @@ public final class ClinicGenerator {
         BookingDraft(int kind) {
             this.kind = kind;
         }
+
+        /** The individual appointment (kind 0) this draft describes. */
+        IndividualAppointment toAppointment(long patientId, long practitionerId, long businessId, long typeId) {
+            return new IndividualAppointment(id, patientId, practitionerId, businessId, typeId, startsAt, endsAt,
+                    notes, arrived, dna, cancelledAt, reason,
+                    reason == null ? null : Clinic.cancellationReasonDescription(reason), cancellationNote,
+                    treatmentNoteStatus, online, null, createdAt, updatedAt);
+        }
     }
 
     /** Mutable invoice draft. */
-    private static final class InvoiceDraft {
+    static final class InvoiceDraft {
         long id;
         int number;
         LocalDate issueDate;
@@ -249,23 +260,428 @@ public final class ClinicGenerator {
         Instant closedAt;
         Instant createdAt;
         Instant updatedAt;
+
+        /** The invoice; payments, balance and other allocations follow from the status. */
+        Invoice build(long patientId, long practitionerId, long businessId) {
+            BigDecimal zero = new BigDecimal("0.00");
+            BigDecimal total = net.add(tax);
+            BigDecimal paid;
+            BigDecimal outstanding;
+            BigDecimal other = zero;
+            switch (status) {
+                case 20 -> {
+                    paid = total;
+                    outstanding = zero;
+                }
+                case 30 -> {
+                    paid = zero;
+                    outstanding = zero;
+                    other = total;
+                }
+                case 40 -> {
+                    paid = total.add(new BigDecimal("20.00"));
+                    outstanding = new BigDecimal("-20.00");
+                }
+                default -> {
+                    paid = zero;
+                    outstanding = total;
+                }
+            }
+            return new Invoice(id, number, issueDate, status, patientId, practitionerId, businessId,
+                    appointment == null ? null : appointment.id, net, tax, total, paid, outstanding, zero, other,
+                    notes, extra, closedAt, null, createdAt, updatedAt);
+        }
     }
 
     private record PractitionerSpec(String first, String last, String designation, int business, String email,
                                     Instant start, Instant end) {
     }
 
+    private static final Instant ACCOUNT_START = Instant.parse("2014-11-03T22:15:00Z");
+
+    /** The two businesses (fixed). */
+    private static final List<Business> BUSINESSES = List.of(
+            new Business(BUSINESS_BASE + 61, "Example Physio - Carlton", "Example Physio Carlton",
+                    "12 Example Street", "Carlton", "VIC", "3053", CLINIC_ZONE.getId(), ACCOUNT_START,
+                    Instant.parse("2024-03-01T01:00:00Z")),
+            new Business(BUSINESS_BASE + 178, "Example Physio - Richmond", "Example Physio Richmond",
+                    "400 Sample Road", "Richmond", "VIC", "3121", CLINIC_ZONE.getId(),
+                    ACCOUNT_START.plus(Duration.ofDays(3)), Instant.parse("2025-07-14T04:30:00Z")));
+
+    /** Practitioners in order, with the business they mostly work at and when they worked (end null = active). */
+    private static final List<PractitionerSpec> SPECS = List.of(
+            new PractitionerSpec("Amelia", "Hartwell", "Physiotherapist", 0, "amelia.hartwell@example.com",
+                    Instant.parse("2015-01-01T00:00:00Z"), null),
+            new PractitionerSpec("Benjamin", "Okafor", "Physiotherapist", 0, "benjamin.okafor@example.com",
+                    Instant.parse("2015-01-01T00:00:00Z"), null),
+            new PractitionerSpec("Chloe", "Tranter", "Osteopath", 1, "chloe.tranter@example.com",
+                    Instant.parse("2016-03-01T00:00:00Z"), null),
+            new PractitionerSpec("Daniel", "Kowalczyk", "Myotherapist", 1, "daniel.kowalczyk@example.com",
+                    Instant.parse("2019-02-01T00:00:00Z"), null),
+            new PractitionerSpec("Emma", "Fitzwilliam", "Physiotherapist", 0,
+                    "emma.fitzwilliam@example.com", Instant.parse("2015-01-01T00:00:00Z"),
+                    Instant.parse("2023-06-30T00:00:00Z")),
+            new PractitionerSpec("Farid", "Haddadi", "Physiotherapist", 1, UNMATCHED_PRACTITIONER_EMAIL,
+                    Instant.parse("2024-02-01T00:00:00Z"), null));
+
+    /** Appointment types; the 4th is the group class. */
+    private static final List<AppointmentType> TYPES = appointmentTypes(ACCOUNT_START.plus(Duration.ofHours(2)));
+    private static final BigDecimal[] TYPE_PRICE = {new BigDecimal("120.00"), new BigDecimal("95.00"),
+            new BigDecimal("100.00"), new BigDecimal("35.00")};
+    private static final boolean[] TYPE_GST = {false, false, true, false};
+
+    private static List<AppointmentType> appointmentTypes(Instant tt) {
+        return List.of(new AppointmentType(APPOINTMENT_TYPE_BASE + 101, "Initial Consultation", "Physiotherapy", 45,
+                        1, "#2e86de", tt, tt),
+                new AppointmentType(APPOINTMENT_TYPE_BASE + 202, "Standard Consultation", "Physiotherapy", 30,
+                        1, "#10ac84", tt.plusSeconds(60), tt.plusSeconds(60)),
+                new AppointmentType(APPOINTMENT_TYPE_BASE + 303, "Remedial Massage (60 min)", "Massage", 60, 1,
+                        "#ee5253", tt.plusSeconds(120), Instant.parse("2023-02-01T00:00:00Z")),
+                new AppointmentType(APPOINTMENT_TYPE_BASE + 404, "Clinical Pilates Class", "Group Classes", 60,
+                        8, "#f368e0", tt.plusSeconds(180), tt.plusSeconds(180)));
+    }
+
+    // ============================================================================ draws shared with ClinicStream
+
+    /**
+     * Proportions of one patient's appointments: share after {@link #NOW} (non-archived patients only) and how many
+     * days ahead they reach; cumulative probabilities of an attended appointment's note being final / draft.
+     */
+    record BookingMix(double futureRate, int futureDays, double finalNote, double draftNote) {
+        /** What {@link #generate} uses. */
+        static final BookingMix DEFAULT = new BookingMix(0.105, 120, 0.85, 0.95);
+    }
+
+    private static boolean practitionerAvailable(int p, Instant t) {
+        PractitionerSpec s = SPECS.get(p);
+        return !t.isBefore(s.start()) && (s.end() == null || t.isBefore(s.end()));
+    }
+
+    /** Index of the practitioner seeing a patient at {@code t}: mostly {@code preferred}, if working then. */
+    private static int practitionerAt(RandomGenerator rnd, int preferred, Instant t) {
+        if (practitionerAvailable(preferred, t) && rnd.nextDouble() < 0.8) {
+            return preferred;
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int p = rnd.nextInt(SPECS.size());
+            if (practitionerAvailable(p, t)) {
+                return p;
+            }
+        }
+        return 0; // always available
+    }
+
+    /**
+     * Draws {@code count} individual appointments of patient {@code pi} (fewer when its past window is empty),
+     * sorted by start: past ones between creation + 1 day and archiving or yesterday, future ones (non-archived
+     * patients) up to {@code mix.futureDays()} ahead; ~10% cancelled, ~5.5% of past ones did not arrive, the rest of
+     * past ones arrived. {@code forceFirstArrived}: the first past one is arrived, noted and invoiced. Ids unset.
+     */
+    static List<BookingDraft> bookingsOf(RandomGenerator rnd, BookingMix mix, int pi, PatientDraft p, int count,
+                                         boolean forceFirstArrived) {
+        Instant pastEnd = NOW.minus(Duration.ofDays(1));
+        Instant end = p.archivedAt != null ? p.archivedAt : pastEnd;
+        if (end.isAfter(pastEnd)) {
+            end = pastEnd;
+        }
+        Instant start = p.createdAt.plus(Duration.ofDays(1));
+        List<BookingDraft> mine = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            boolean future = p.archivedAt == null && rnd.nextDouble() < mix.futureRate();
+            LocalDate date;
+            if (future) {
+                date = randomDate(rnd, NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(mix.futureDays())));
+            } else {
+                if (!start.isBefore(end)) {
+                    continue;
+                }
+                date = randomDate(rnd, start, end);
+            }
+            BookingDraft b = new BookingDraft(0);
+            b.patientIndex = pi;
+            b.startsAt = slot(rnd, date, 8, 18);
+            b.practitionerIndex = practitionerAt(rnd, p.practitionerIndex, b.startsAt);
+            b.businessIndex = rnd.nextDouble() < 0.85 ? SPECS.get(b.practitionerIndex).business()
+                    : rnd.nextInt(BUSINESSES.size());
+            mine.add(b);
+        }
+        mine.sort(Comparator.comparing(b -> b.startsAt));
+        for (int k = 0; k < mine.size(); k++) {
+            BookingDraft b = mine.get(k);
+            double t = rnd.nextDouble();
+            b.typeIndex = k == 0 ? 0 : t < 0.75 ? 1 : t < 0.9 ? 2 : 0;
+            b.endsAt = b.startsAt.plus(Duration.ofMinutes(TYPES.get(b.typeIndex).durationInMinutes()));
+            Instant booked = b.startsAt.minus(Duration.ofHours(1 + rnd.nextInt(24 * 30)));
+            b.createdAt = booked.isBefore(p.createdAt) ? p.createdAt.plusSeconds(60 + rnd.nextInt(600))
+                    : booked;
+            if (b.createdAt.isAfter(NOW)) {
+                b.createdAt = NOW.minusSeconds(3_600 + rnd.nextInt(86_400));
+            }
+            b.online = rnd.nextDouble() < 0.2;
+            if (rnd.nextDouble() < 0.1) {
+                b.notes = pick(rnd, APPOINTMENT_NOTES);
+            }
+            boolean future = b.startsAt.isAfter(NOW);
+            boolean forceArrived = forceFirstArrived && k == 0 && !future;
+            b.forceInvoice = forceArrived;
+            double status = forceArrived ? 0.5 : rnd.nextDouble();
+            b.arrived = false;
+            b.dna = false;
+            if (status < 0.10) {
+                Instant cancel = b.startsAt.minus(Duration.ofMinutes(30 + rnd.nextInt(3 * 24 * 60)));
+                if (cancel.isBefore(b.createdAt)) {
+                    cancel = b.createdAt.plusSeconds(60);
+                }
+                if (cancel.isAfter(NOW)) {
+                    long window = Math.max(120, NOW.getEpochSecond() - b.createdAt.getEpochSecond());
+                    cancel = b.createdAt.plusSeconds(60 + rnd.nextLong(window - 60));
+                }
+                b.cancelledAt = cancel;
+                b.reason = weightedCancelCode(rnd);
+                if (rnd.nextDouble() < 0.3) {
+                    b.cancellationNote = pick(rnd, CANCELLATION_NOTES);
+                }
+                b.updatedAt = cancel;
+            } else if (!future && status < 0.155) {
+                b.dna = true;
+                b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
+            } else if (!future) {
+                b.arrived = true;
+                double note = forceArrived ? 0.0 : rnd.nextDouble();
+                b.treatmentNoteStatus = note < mix.finalNote() ? Integer.valueOf(90)
+                        : note < mix.draftNote() ? 10 : null;
+                b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
+            } else {
+                b.updatedAt = b.createdAt.plusSeconds(rnd.nextInt(600));
+            }
+            if (b.updatedAt.isAfter(NOW)) {
+                b.updatedAt = NOW.minusSeconds(60);
+            }
+            if (b.updatedAt.isBefore(b.createdAt)) {
+                b.updatedAt = b.createdAt;
+            }
+        }
+        return mine;
+    }
+
+    private static int weightedCancelCode(RandomGenerator rnd) {
+        double r = rnd.nextDouble();
+        double acc = 0;
+        for (int i = 0; i < CANCEL_CODES.length; i++) {
+            acc += CANCEL_WEIGHTS[i];
+            if (r < acc) {
+                return CANCEL_CODES[i];
+            }
+        }
+        return 50;
+    }
+
+    /** Archives {@code p} between an hour after its creation and a day before {@link #NOW}. */
+    static void archive(RandomGenerator rnd, PatientDraft p) {
+        long window = Math.max(3_600, NOW.getEpochSecond() - p.createdAt.getEpochSecond() - 86_400);
+        p.archivedAt = p.createdAt.plusSeconds(3_600 + rnd.nextLong(window));
+    }
+
+    /** Draws {@code p.updatedAt}: soon after archiving, else soon after creation (30%) or any time until now. */
+    static void touch(RandomGenerator rnd, PatientDraft p) {
+        Instant last = p.archivedAt != null ? p.archivedAt : p.createdAt;
+        long slack = Math.max(60, NOW.getEpochSecond() - last.getEpochSecond() - 60);
+        p.updatedAt = p.archivedAt != null ? p.archivedAt.plusSeconds(rnd.nextInt(60))
+                : last.plusSeconds(rnd.nextDouble() < 0.3 ? rnd.nextInt(600) : rnd.nextLong(slack));
+    }
+
+    /**
+     * Draws a new patient's personal details into {@code p} (createdAt must be set; ~92% get an email made by
+     * {@code email.apply(local, domain)}) and the practitioner they mostly see.
+     */
+    static void freshPatient(RandomGenerator rnd, PatientDraft p, BinaryOperator<String> email) {
+        double s = rnd.nextDouble();
+        p.sex = s < 0.5 ? "Female" : s < 0.95 ? "Male" : null;
+        String[] names = p.sex == null ? UNISEX : p.sex.equals("Female") ? FEMALE : MALE;
+        p.firstName = pick(rnd, names);
+        p.lastName = pick(rnd, LAST);
+        if (rnd.nextDouble() < 0.3 && p.sex != null) {
+            p.title = pick(rnd, p.sex.equals("Female") ? TITLES_F : TITLES_M);
+        }
+        if (rnd.nextDouble() < 0.10) {
+            p.preferredFirstName = p.firstName.length() > 4 ? p.firstName.substring(0, 3) : p.firstName + "y";
+        }
+        if (rnd.nextDouble() < 0.97) {
+            p.dateOfBirth = LocalDate.of(1940, 1, 1).plusDays(rnd.nextInt(29_000));
+        }
+        if (rnd.nextDouble() < 0.92) {
+            p.email = email.apply(emailLocal(p.firstName) + "." + emailLocal(p.lastName),
+                    rnd.nextDouble() < 0.7 ? "example.com" : "example.org");
+        }
+        if (rnd.nextDouble() < 0.05) {
+            p.genderIdentity = pick(rnd, GENDER_IDENTITIES);
+        }
+        if (rnd.nextDouble() < 0.4) {
+            p.occupation = pick(rnd, OCCUPATIONS);
+        }
+        if (rnd.nextDouble() < 0.3) {
+            p.emergencyContact = pick(rnd, FEMALE) + " " + p.lastName + " (partner) " + mobile(rnd)[0];
+        }
+        if (rnd.nextDouble() < 0.9) {
+            String[] sub = SUBURBS[rnd.nextInt(SUBURBS.length)];
+            p.address1 = (1 + rnd.nextInt(300)) + " " + pick(rnd, STREETS) + " " + pick(rnd, STREET_TYPES);
+            if (rnd.nextDouble() < 0.1) {
+                p.address2 = "Unit " + (1 + rnd.nextInt(20));
+            }
+            p.city = sub[0];
+            p.postCode = sub[1];
+            p.state = "Victoria";
+        }
+        if (rnd.nextDouble() < 0.9) {
+            String[] m = mobile(rnd);
+            p.phones.add(new PhoneNumber("Mobile", m[0], m[1]));
+            if (rnd.nextDouble() < 0.05) {
+                String[] m2 = mobile(rnd);
+                p.phones.add(new PhoneNumber("Mobile", m2[0], m2[1]));
+            }
+        }
+        if (rnd.nextDouble() < 0.2) {
+            String digits = "9" + digits(rnd, 7);
+            p.phones.add(new PhoneNumber("Home", "(03) " + digits.substring(0, 4) + " " + digits.substring(4),
+                    "613" + digits));
+        }
+        if (rnd.nextDouble() < 0.1) {
+            String digits = "8" + digits(rnd, 7);
+            p.phones.add(new PhoneNumber("Work", "03 " + digits.substring(0, 4) + " " + digits.substring(4),
+                    "613" + digits));
+        }
+        if (rnd.nextDouble() < 0.06) {
+            p.notes = pick(rnd, NOTES);
+        }
+        if (rnd.nextDouble() < 0.06) {
+            p.alerts.add(pick(rnd, ALERTS));
+            if (rnd.nextDouble() < 0.3) {
+                String second = pick(rnd, ALERTS);
+                if (!p.alerts.contains(second)) {
+                    p.alerts.add(second);
+                }
+            }
+        }
+        double r = rnd.nextDouble();
+        p.reminderType = r < 0.7 ? "SMS & Email" : r < 0.85 ? "SMS" : r < 0.95 ? "Email" : "None";
+        p.acceptedPrivacyPolicy = rnd.nextDouble() < 0.6 ? Boolean.TRUE : null;
+        p.acceptedEmailMarketing = rnd.nextDouble() < 0.4;
+        p.practitionerIndex = practitionerAt(rnd, rnd.nextInt(SPECS.size()), p.createdAt);
+    }
+
+    private static String emailLocal(String name) {
+        return name.toLowerCase(Locale.ROOT).replace("'", "").replace(" ", "");
+    }
+
+    /** An invented AU mobile number: {as typed, normalized}. */
+    private static String[] mobile(RandomGenerator rnd) {
+        String d = "4" + digits(rnd, 8);
+        String normalized = "61" + d;
+        String typed = switch (rnd.nextInt(3)) {
+            case 0 -> "0" + d.substring(0, 3) + " " + d.substring(3, 6) + " " + d.substring(6);
+            case 1 -> "0" + d;
+            default -> "+61 " + d.substring(0, 3) + " " + d.substring(3, 6) + " " + d.substring(6);
+        };
+        return new String[]{typed, normalized};
+    }
+
+    /** {@code count} random decimal digits. */
+    private static String digits(RandomGenerator rnd, int count) {
+        StringBuilder sb = new StringBuilder(count);
+        for (int i = 0; i < count; i++) {
+            sb.append((char) ('0' + rnd.nextInt(10)));
+        }
+        return sb.toString();
+    }
+
+    /** A uniformly chosen element. */
+    private static String pick(RandomGenerator rnd, String[] values) {
+        return values[rnd.nextInt(values.length)];
+    }
+
+    /** A quarter-hour start on {@code date} between the hours, clinic time. */
+    private static Instant slot(RandomGenerator rnd, LocalDate date, int earliestHour, int latestHour) {
+        int minutes = earliestHour * 60 + 15 * rnd.nextInt((latestHour - earliestHour) * 4);
+        return date.atTime(LocalTime.of(minutes / 60, minutes % 60)).atZone(CLINIC_ZONE).toInstant();
+    }
+
+    /** A clinic-local date in [from, to). */
+    private static LocalDate randomDate(RandomGenerator rnd, Instant from, Instant to) {
+        long span = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
+        return from.plusSeconds(rnd.nextLong(span)).atZone(CLINIC_ZONE).toLocalDate();
+    }
+
+    /** The invoice of an appointment (issued on its day, priced by its type), drawn after the visit. Ids unset. */
+    static InvoiceDraft appointmentInvoice(RandomGenerator rnd, BookingDraft b) {
+        InvoiceDraft inv = new InvoiceDraft();
+        inv.appointment = b;
+        inv.patientIndex = b.patientIndex;
+        inv.practitionerIndex = b.practitionerIndex;
+        inv.businessIndex = b.businessIndex;
+        inv.issueDate = b.startsAt.atZone(CLINIC_ZONE).toLocalDate();
+        inv.net = TYPE_PRICE[b.typeIndex];
+        inv.tax = TYPE_GST[b.typeIndex] ? tenPercent(inv.net) : BigDecimal.ZERO.setScale(2);
+        inv.createdAt = b.endsAt.plusSeconds(rnd.nextInt(3 * 3_600));
+        return inv;
+    }
+
+    /**
+     * A product sale without appointment (22.50 or 45.00 + GST) while the patient is on the books, or null when
+     * that window is empty. Ids unset.
+     */
+    static InvoiceDraft productSale(RandomGenerator rnd, int pi, PatientDraft p) {
+        Instant end = p.archivedAt != null ? p.archivedAt : NOW.minus(Duration.ofDays(1));
+        Instant start = p.createdAt.plus(Duration.ofHours(2));
+        if (!start.isBefore(end)) {
+            return null;
+        }
+        InvoiceDraft inv = new InvoiceDraft();
+        inv.patientIndex = pi;
+        inv.createdAt = slot(rnd, randomDate(rnd, start, end), 9, 17);
+        if (inv.createdAt.isBefore(start) || inv.createdAt.isAfter(end)) {
+            inv.createdAt = start;
+        }
+        inv.practitionerIndex = practitionerAt(rnd, p.practitionerIndex, inv.createdAt);
+        inv.businessIndex = SPECS.get(inv.practitionerIndex).business();
+        inv.issueDate = inv.createdAt.atZone(CLINIC_ZONE).toLocalDate();
+        inv.net = rnd.nextBoolean() ? new BigDecimal("22.50") : new BigDecimal("45.00");
+        inv.tax = tenPercent(inv.net);
+        return inv;
+    }
+
+    /** Draws status (older than 60 days: mostly paid), closing time, notes and extra info; sets updatedAt. */
+    static void settleInvoice(RandomGenerator rnd, InvoiceDraft inv) {
+        LocalDate today = NOW.atZone(CLINIC_ZONE).toLocalDate();
+        boolean old = inv.issueDate.isBefore(today.minusDays(60));
+        double r = rnd.nextDouble();
+        inv.status = old ? (r < 0.75 ? 20 : r < 0.85 ? 30 : r < 0.90 ? 40 : 10)
+                : (r < 0.55 ? 20 : r < 0.90 ? 10 : r < 0.95 ? 30 : 40);
+        if (inv.status == 20 || inv.status == 30) {
+            Instant closed = inv.createdAt.plus(Duration.ofMinutes(rnd.nextDouble() < 0.7 ? rnd.nextInt(30)
+                    : rnd.nextInt(14 * 24 * 60)));
+            inv.closedAt = closed.isAfter(NOW) ? NOW.minusSeconds(60) : closed;
+        }
+        if (rnd.nextDouble() < 0.08) {
+            inv.notes = pick(rnd, INVOICE_NOTES);
+        }
+        if (rnd.nextDouble() < 0.05) {
+            inv.extra = pick(rnd, EXTRA_PATIENT_INFO);
+        }
+        inv.updatedAt = inv.closedAt != null ? inv.closedAt : inv.createdAt;
+    }
+
+    private static BigDecimal tenPercent(BigDecimal net) {
+        return net.multiply(new BigDecimal("0.10")).setScale(2, RoundingMode.HALF_UP);
+    }
+
     private static final class Gen {
         private final SplittableRandom rnd;
         private final int n;
-        private final List<Business> businesses = new ArrayList<>();
+        private final List<Business> businesses = BUSINESSES;
         private final List<User> users = new ArrayList<>();
         private final List<Practitioner> practitioners = new ArrayList<>();
-        private final List<PractitionerSpec> specs = new ArrayList<>();
-        private final List<AppointmentType> types = new ArrayList<>();
-        private final BigDecimal[] typePrice = {new BigDecimal("120.00"), new BigDecimal("95.00"),
-                new BigDecimal("100.00"), new BigDecimal("35.00")};
-        private final boolean[] typeGst = {false, false, true, false};
+        private final List<PractitionerSpec> specs = SPECS;
+        private final List<AppointmentType> types = TYPES;
         private final List<PatientDraft> patients = new ArrayList<>();
         private final List<BookingDraft> bookings = new ArrayList<>();
         private final List<InvoiceDraft> invoices = new ArrayList<>();
@@ -291,29 +707,8 @@ public final class ClinicGenerator {
         // ------------------------------------------------------------------ businesses, users, practitioners, types
 
         private void infrastructure() {
-            Instant t0 = Instant.parse("2014-11-03T22:15:00Z");
-            businesses.add(new Business(BUSINESS_BASE + 61, "Example Physio - Carlton", "Example Physio Carlton",
-                    "12 Example Street", "Carlton", "VIC", "3053", CLINIC_ZONE.getId(), t0,
-                    Instant.parse("2024-03-01T01:00:00Z")));
-            businesses.add(new Business(BUSINESS_BASE + 178, "Example Physio - Richmond", "Example Physio Richmond",
-                    "400 Sample Road", "Richmond", "VIC", "3121", CLINIC_ZONE.getId(),
-                    t0.plus(Duration.ofDays(3)), Instant.parse("2025-07-14T04:30:00Z")));
-
             users.add(new User(USER_BASE + 17, "Jordan", "Reception", "reception@example.com", "administrator", true,
-                    t0.plusSeconds(60), Instant.parse("2025-01-10T00:00:00Z")));
-            specs.add(new PractitionerSpec("Amelia", "Hartwell", "Physiotherapist", 0, "amelia.hartwell@example.com",
-                    Instant.parse("2015-01-01T00:00:00Z"), null));
-            specs.add(new PractitionerSpec("Benjamin", "Okafor", "Physiotherapist", 0, "benjamin.okafor@example.com",
-                    Instant.parse("2015-01-01T00:00:00Z"), null));
-            specs.add(new PractitionerSpec("Chloe", "Tranter", "Osteopath", 1, "chloe.tranter@example.com",
-                    Instant.parse("2016-03-01T00:00:00Z"), null));
-            specs.add(new PractitionerSpec("Daniel", "Kowalczyk", "Myotherapist", 1, "daniel.kowalczyk@example.com",
-                    Instant.parse("2019-02-01T00:00:00Z"), null));
-            specs.add(new PractitionerSpec("Emma", "Fitzwilliam", "Physiotherapist", 0,
-                    "emma.fitzwilliam@example.com", Instant.parse("2015-01-01T00:00:00Z"),
-                    Instant.parse("2023-06-30T00:00:00Z")));
-            specs.add(new PractitionerSpec("Farid", "Haddadi", "Physiotherapist", 1, UNMATCHED_PRACTITIONER_EMAIL,
-                    Instant.parse("2024-02-01T00:00:00Z"), null));
+                    ACCOUNT_START.plusSeconds(60), Instant.parse("2025-01-10T00:00:00Z")));
             for (int i = 0; i < specs.size(); i++) {
                 PractitionerSpec s = specs.get(i);
                 Instant created = s.start().minus(Duration.ofDays(20 + i));
@@ -325,33 +720,6 @@ public final class ClinicGenerator {
                         s.first(), s.last(), s.first() + " " + s.last(), s.designation(), active,
                         created.plusSeconds(30), updated));
             }
-            Instant tt = t0.plus(Duration.ofHours(2));
-            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 101, "Initial Consultation", "Physiotherapy", 45, 1,
-                    "#2e86de", tt, tt));
-            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 202, "Standard Consultation", "Physiotherapy", 30,
-                    1, "#10ac84", tt.plusSeconds(60), tt.plusSeconds(60)));
-            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 303, "Remedial Massage (60 min)", "Massage", 60, 1,
-                    "#ee5253", tt.plusSeconds(120), Instant.parse("2023-02-01T00:00:00Z")));
-            types.add(new AppointmentType(APPOINTMENT_TYPE_BASE + 404, "Clinical Pilates Class", "Group Classes", 60,
-                    8, "#f368e0", tt.plusSeconds(180), tt.plusSeconds(180)));
-        }
-
-        private boolean practitionerAvailable(int p, Instant t) {
-            PractitionerSpec s = specs.get(p);
-            return !t.isBefore(s.start()) && (s.end() == null || t.isBefore(s.end()));
-        }
-
-        private int practitionerAt(int preferred, Instant t) {
-            if (practitionerAvailable(preferred, t) && rnd.nextDouble() < 0.8) {
-                return preferred;
-            }
-            for (int attempt = 0; attempt < 20; attempt++) {
-                int p = rnd.nextInt(specs.size());
-                if (practitionerAvailable(p, t)) {
-                    return p;
-                }
-            }
-            return 0; // always available
         }
 
         // ------------------------------------------------------------------ patients
@@ -416,13 +784,9 @@ public final class ClinicGenerator {
                     }
                 }
                 if (p.mergedAt == null && !p.familyMember && rnd.nextDouble() < 0.03) {
-                    long window = Math.max(3_600, NOW.getEpochSecond() - p.createdAt.getEpochSecond() - 86_400);
-                    p.archivedAt = p.createdAt.plusSeconds(3_600 + rnd.nextLong(window));
+                    archive(rnd, p);
                 }
-                Instant last = p.archivedAt != null ? p.archivedAt : p.createdAt;
-                long slack = Math.max(60, NOW.getEpochSecond() - last.getEpochSecond() - 60);
-                p.updatedAt = p.archivedAt != null ? p.archivedAt.plusSeconds(rnd.nextInt(60))
-                        : last.plusSeconds(rnd.nextDouble() < 0.3 ? rnd.nextInt(600) : rnd.nextLong(slack));
+                touch(rnd, p);
                 patients.add(p);
             }
             if (ensureMerges) {
@@ -487,78 +851,7 @@ public final class ClinicGenerator {
         }
 
         private void fresh(PatientDraft p) {
-            double s = rnd.nextDouble();
-            p.sex = s < 0.5 ? "Female" : s < 0.95 ? "Male" : null;
-            String[] names = p.sex == null ? UNISEX : p.sex.equals("Female") ? FEMALE : MALE;
-            p.firstName = pick(names);
-            p.lastName = pick(LAST);
-            if (rnd.nextDouble() < 0.3 && p.sex != null) {
-                p.title = pick(p.sex.equals("Female") ? TITLES_F : TITLES_M);
-            }
-            if (rnd.nextDouble() < 0.10) {
-                p.preferredFirstName = p.firstName.length() > 4 ? p.firstName.substring(0, 3) : p.firstName + "y";
-            }
-            if (rnd.nextDouble() < 0.97) {
-                p.dateOfBirth = LocalDate.of(1940, 1, 1).plusDays(rnd.nextInt(29_000));
-            }
-            if (rnd.nextDouble() < 0.92) {
-                p.email = uniqueEmail(emailLocal(p.firstName) + "." + emailLocal(p.lastName),
-                        rnd.nextDouble() < 0.7 ? "example.com" : "example.org");
-            }
-            if (rnd.nextDouble() < 0.05) {
-                p.genderIdentity = pick(GENDER_IDENTITIES);
-            }
-            if (rnd.nextDouble() < 0.4) {
-                p.occupation = pick(OCCUPATIONS);
-            }
-            if (rnd.nextDouble() < 0.3) {
-                p.emergencyContact = pick(FEMALE) + " " + p.lastName + " (partner) " + mobile()[0];
-            }
-            if (rnd.nextDouble() < 0.9) {
-                String[] sub = SUBURBS[rnd.nextInt(SUBURBS.length)];
-                p.address1 = (1 + rnd.nextInt(300)) + " " + pick(STREETS) + " " + pick(STREET_TYPES);
-                if (rnd.nextDouble() < 0.1) {
-                    p.address2 = "Unit " + (1 + rnd.nextInt(20));
-                }
-                p.city = sub[0];
-                p.postCode = sub[1];
-                p.state = "Victoria";
-            }
-            if (rnd.nextDouble() < 0.9) {
-                String[] m = mobile();
-                p.phones.add(new PhoneNumber("Mobile", m[0], m[1]));
-                if (rnd.nextDouble() < 0.05) {
-                    String[] m2 = mobile();
-                    p.phones.add(new PhoneNumber("Mobile", m2[0], m2[1]));
-                }
-            }
-            if (rnd.nextDouble() < 0.2) {
-                String digits = "9" + digits(7);
-                p.phones.add(new PhoneNumber("Home", "(03) " + digits.substring(0, 4) + " " + digits.substring(4),
-                        "613" + digits));
-            }
-            if (rnd.nextDouble() < 0.1) {
-                String digits = "8" + digits(7);
-                p.phones.add(new PhoneNumber("Work", "03 " + digits.substring(0, 4) + " " + digits.substring(4),
-                        "613" + digits));
-            }
-            if (rnd.nextDouble() < 0.06) {
-                p.notes = pick(NOTES);
-            }
-            if (rnd.nextDouble() < 0.06) {
-                p.alerts.add(pick(ALERTS));
-                if (rnd.nextDouble() < 0.3) {
-                    String second = pick(ALERTS);
-                    if (!p.alerts.contains(second)) {
-                        p.alerts.add(second);
-                    }
-                }
-            }
-            double r = rnd.nextDouble();
-            p.reminderType = r < 0.7 ? "SMS & Email" : r < 0.85 ? "SMS" : r < 0.95 ? "Email" : "None";
-            p.acceptedPrivacyPolicy = rnd.nextDouble() < 0.6 ? Boolean.TRUE : null;
-            p.acceptedEmailMarketing = rnd.nextDouble() < 0.4;
-            p.practitionerIndex = practitionerAt(rnd.nextInt(specs.size()), p.createdAt);
+            freshPatient(rnd, p, this::uniqueEmail);
         }
 
         private void familyMember(PatientDraft p, PatientDraft head, int index) {
@@ -603,158 +896,29 @@ public final class ClinicGenerator {
             return candidate;
         }
 
-        private static String emailLocal(String name) {
-            return name.toLowerCase(Locale.ROOT).replace("'", "").replace(" ", "");
-        }
-
-        private String[] mobile() {
-            String d = "4" + digits(8);
-            String normalized = "61" + d;
-            String typed = switch (rnd.nextInt(3)) {
-                case 0 -> "0" + d.substring(0, 3) + " " + d.substring(3, 6) + " " + d.substring(6);
-                case 1 -> "0" + d;
-                default -> "+61 " + d.substring(0, 3) + " " + d.substring(3, 6) + " " + d.substring(6);
-            };
-            return new String[]{typed, normalized};
-        }
-
-        private String digits(int count) {
-            StringBuilder sb = new StringBuilder(count);
-            for (int i = 0; i < count; i++) {
-                sb.append((char) ('0' + rnd.nextInt(10)));
-            }
-            return sb.toString();
-        }
-
-        private String pick(String[] values) {
-            return values[rnd.nextInt(values.length)];
-        }
-
         // ------------------------------------------------------------------ appointments
 
-        private Instant slot(LocalDate date, int earliestHour, int latestHour) {
-            int minutes = earliestHour * 60 + 15 * rnd.nextInt((latestHour - earliestHour) * 4);
-            return date.atTime(LocalTime.of(minutes / 60, minutes % 60)).atZone(CLINIC_ZONE).toInstant();
-        }
-
-        private LocalDate randomDate(Instant from, Instant to) {
-            long span = Math.max(1, to.getEpochSecond() - from.getEpochSecond());
-            return from.plusSeconds(rnd.nextLong(span)).atZone(CLINIC_ZONE).toLocalDate();
-        }
-
         private void appointments() {
-            Instant pastEnd = NOW.minus(Duration.ofDays(1));
             for (int pi = 0; pi < n; pi++) {
                 PatientDraft p = patients.get(pi);
                 int count = rnd.nextInt(6) + (rnd.nextDouble() < 0.2 ? 1 + rnd.nextInt(4) : 0);
-                if (ensureMerges && p.mergedAt != null) {
+                boolean forceMerged = ensureMerges && p.mergedAt != null;
+                if (forceMerged) {
                     count = Math.max(count, 2);
                 }
-                Instant end = p.archivedAt != null ? p.archivedAt : pastEnd;
-                if (end.isAfter(pastEnd)) {
-                    end = pastEnd;
-                }
-                Instant start = p.createdAt.plus(Duration.ofDays(1));
-                List<BookingDraft> mine = new ArrayList<>();
-                for (int k = 0; k < count; k++) {
-                    boolean future = p.archivedAt == null && rnd.nextDouble() < 0.105;
-                    LocalDate date;
-                    if (future) {
-                        date = randomDate(NOW.plus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(120)));
-                    } else {
-                        if (!start.isBefore(end)) {
-                            continue;
-                        }
-                        date = randomDate(start, end);
-                    }
-                    BookingDraft b = new BookingDraft(0);
-                    b.patientIndex = pi;
-                    b.startsAt = slot(date, 8, 18);
-                    b.practitionerIndex = practitionerAt(p.practitionerIndex, b.startsAt);
-                    b.businessIndex = rnd.nextDouble() < 0.85 ? specs.get(b.practitionerIndex).business()
-                            : rnd.nextInt(businesses.size());
-                    mine.add(b);
-                }
-                mine.sort(Comparator.comparing(b -> b.startsAt));
-                for (int k = 0; k < mine.size(); k++) {
-                    BookingDraft b = mine.get(k);
-                    double t = rnd.nextDouble();
-                    b.typeIndex = k == 0 ? 0 : t < 0.75 ? 1 : t < 0.9 ? 2 : 0;
-                    b.endsAt = b.startsAt.plus(Duration.ofMinutes(types.get(b.typeIndex).durationInMinutes()));
-                    Instant booked = b.startsAt.minus(Duration.ofHours(1 + rnd.nextInt(24 * 30)));
-                    b.createdAt = booked.isBefore(p.createdAt) ? p.createdAt.plusSeconds(60 + rnd.nextInt(600))
-                            : booked;
-                    if (b.createdAt.isAfter(NOW)) {
-                        b.createdAt = NOW.minusSeconds(3_600 + rnd.nextInt(86_400));
-                    }
-                    b.online = rnd.nextDouble() < 0.2;
-                    if (rnd.nextDouble() < 0.1) {
-                        b.notes = pick(APPOINTMENT_NOTES);
-                    }
-                    boolean future = b.startsAt.isAfter(NOW);
-                    boolean forceArrived = ensureMerges && p.mergedAt != null && k == 0 && !future;
-                    b.forceInvoice = forceArrived;
-                    double status = forceArrived ? 0.5 : rnd.nextDouble();
-                    b.arrived = false;
-                    b.dna = false;
-                    if (status < 0.10) {
-                        Instant cancel = b.startsAt.minus(Duration.ofMinutes(30 + rnd.nextInt(3 * 24 * 60)));
-                        if (cancel.isBefore(b.createdAt)) {
-                            cancel = b.createdAt.plusSeconds(60);
-                        }
-                        if (cancel.isAfter(NOW)) {
-                            long window = Math.max(120, NOW.getEpochSecond() - b.createdAt.getEpochSecond());
-                            cancel = b.createdAt.plusSeconds(60 + rnd.nextLong(window - 60));
-                        }
-                        b.cancelledAt = cancel;
-                        b.reason = weightedCancelCode();
-                        if (rnd.nextDouble() < 0.3) {
-                            b.cancellationNote = pick(CANCELLATION_NOTES);
-                        }
-                        b.updatedAt = cancel;
-                    } else if (!future && status < 0.155) {
-                        b.dna = true;
-                        b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
-                    } else if (!future) {
-                        b.arrived = true;
-                        double note = forceArrived ? 0.0 : rnd.nextDouble();
-                        b.treatmentNoteStatus = note < 0.85 ? Integer.valueOf(90) : note < 0.95 ? 10 : null;
-                        b.updatedAt = b.endsAt.plusSeconds(rnd.nextInt(7_200));
-                    } else {
-                        b.updatedAt = b.createdAt.plusSeconds(rnd.nextInt(600));
-                    }
-                    if (b.updatedAt.isAfter(NOW)) {
-                        b.updatedAt = NOW.minusSeconds(60);
-                    }
-                    if (b.updatedAt.isBefore(b.createdAt)) {
-                        b.updatedAt = b.createdAt;
-                    }
-                    bookings.add(b);
-                }
+                bookings.addAll(bookingsOf(rnd, BookingMix.DEFAULT, pi, p, count, forceMerged));
             }
-        }
-
-        private int weightedCancelCode() {
-            double r = rnd.nextDouble();
-            double acc = 0;
-            for (int i = 0; i < CANCEL_CODES.length; i++) {
-                acc += CANCEL_WEIGHTS[i];
-                if (r < acc) {
-                    return CANCEL_CODES[i];
-                }
-            }
-            return 50;
         }
 
         private void extraBookings() {
             int blocks = Math.max(3, n / 40);
             for (int i = 0; i < blocks; i++) {
                 BookingDraft b = new BookingDraft(1);
-                LocalDate date = randomDate(NOW.minus(Duration.ofDays(700)), NOW.plus(Duration.ofDays(60)));
+                LocalDate date = randomDate(rnd, NOW.minus(Duration.ofDays(700)), NOW.plus(Duration.ofDays(60)));
                 b.startsAt = date.atTime(8, 0).atZone(CLINIC_ZONE).toInstant();
                 b.endsAt = rnd.nextBoolean() ? date.atTime(12, 30).atZone(CLINIC_ZONE).toInstant()
                         : date.atTime(18, 0).atZone(CLINIC_ZONE).toInstant();
-                b.practitionerIndex = practitionerAt(rnd.nextInt(specs.size()), b.startsAt);
+                b.practitionerIndex = practitionerAt(rnd, rnd.nextInt(specs.size()), b.startsAt);
                 b.businessIndex = specs.get(b.practitionerIndex).business();
                 b.createdAt = min(b.startsAt.minus(Duration.ofDays(3 + rnd.nextInt(60))), NOW.minusSeconds(3_600));
                 b.updatedAt = b.createdAt;
@@ -763,10 +927,10 @@ public final class ClinicGenerator {
             int groups = Math.max(2, n / 60);
             for (int i = 0; i < groups; i++) {
                 BookingDraft b = new BookingDraft(2);
-                LocalDate date = randomDate(NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(30)));
+                LocalDate date = randomDate(rnd, NOW.minus(Duration.ofDays(365)), NOW.plus(Duration.ofDays(30)));
                 b.startsAt = date.atTime(18, 0).atZone(CLINIC_ZONE).toInstant();
                 b.endsAt = b.startsAt.plus(Duration.ofMinutes(60));
-                b.practitionerIndex = practitionerAt(rnd.nextBoolean() ? 0 : 2, b.startsAt);
+                b.practitionerIndex = practitionerAt(rnd, rnd.nextBoolean() ? 0 : 2, b.startsAt);
                 b.businessIndex = specs.get(b.practitionerIndex).business();
                 b.typeIndex = 3;
                 b.createdAt = min(b.startsAt.minus(Duration.ofDays(7 + rnd.nextInt(30))), NOW.minusSeconds(3_600));
@@ -802,72 +966,28 @@ public final class ClinicGenerator {
                 }
                 boolean invoiced = b.forceInvoice
                         || (Boolean.TRUE.equals(b.arrived) ? rnd.nextDouble() < 0.7 : rnd.nextDouble() < 0.2);
-                if (!invoiced) {
-                    continue;
+                if (invoiced) {
+                    invoices.add(appointmentInvoice(rnd, b));
                 }
-                InvoiceDraft inv = new InvoiceDraft();
-                inv.appointment = b;
-                inv.patientIndex = b.patientIndex;
-                inv.practitionerIndex = b.practitionerIndex;
-                inv.businessIndex = b.businessIndex;
-                inv.issueDate = b.startsAt.atZone(CLINIC_ZONE).toLocalDate();
-                inv.net = typePrice[b.typeIndex];
-                inv.tax = typeGst[b.typeIndex] ? tenPercent(inv.net) : BigDecimal.ZERO.setScale(2);
-                inv.createdAt = b.endsAt.plusSeconds(rnd.nextInt(3 * 3_600));
-                invoices.add(inv);
             }
             for (int pi = 0; pi < n; pi++) {
-                PatientDraft p = patients.get(pi);
                 if (rnd.nextDouble() >= 0.3) {
                     continue;
                 }
-                Instant end = p.archivedAt != null ? p.archivedAt : NOW.minus(Duration.ofDays(1));
-                Instant start = p.createdAt.plus(Duration.ofHours(2));
-                if (!start.isBefore(end)) {
-                    continue;
+                InvoiceDraft inv = productSale(rnd, pi, patients.get(pi));
+                if (inv != null) {
+                    invoices.add(inv);
                 }
-                InvoiceDraft inv = new InvoiceDraft();
-                inv.patientIndex = pi;
-                inv.createdAt = slot(randomDate(start, end), 9, 17);
-                if (inv.createdAt.isBefore(start) || inv.createdAt.isAfter(end)) {
-                    inv.createdAt = start;
-                }
-                inv.practitionerIndex = practitionerAt(p.practitionerIndex, inv.createdAt);
-                inv.businessIndex = specs.get(inv.practitionerIndex).business();
-                inv.issueDate = inv.createdAt.atZone(CLINIC_ZONE).toLocalDate();
-                inv.net = rnd.nextBoolean() ? new BigDecimal("22.50") : new BigDecimal("45.00");
-                inv.tax = tenPercent(inv.net);
-                invoices.add(inv);
             }
             invoices.sort(Comparator.comparing((InvoiceDraft i) -> i.createdAt));
             long id = INVOICE_BASE + rnd.nextInt(1_000);
             int number = 1001;
-            LocalDate today = NOW.atZone(CLINIC_ZONE).toLocalDate();
             for (InvoiceDraft inv : invoices) {
                 inv.id = id;
                 id += 1 + rnd.nextInt(3_000);
                 inv.number = number++;
-                boolean old = inv.issueDate.isBefore(today.minusDays(60));
-                double r = rnd.nextDouble();
-                inv.status = old ? (r < 0.75 ? 20 : r < 0.85 ? 30 : r < 0.90 ? 40 : 10)
-                        : (r < 0.55 ? 20 : r < 0.90 ? 10 : r < 0.95 ? 30 : 40);
-                if (inv.status == 20 || inv.status == 30) {
-                    Instant closed = inv.createdAt.plus(Duration.ofMinutes(rnd.nextDouble() < 0.7 ? rnd.nextInt(30)
-                            : rnd.nextInt(14 * 24 * 60)));
-                    inv.closedAt = closed.isAfter(NOW) ? NOW.minusSeconds(60) : closed;
-                }
-                if (rnd.nextDouble() < 0.08) {
-                    inv.notes = pick(INVOICE_NOTES);
-                }
-                if (rnd.nextDouble() < 0.05) {
-                    inv.extra = pick(EXTRA_PATIENT_INFO);
-                }
-                inv.updatedAt = inv.closedAt != null ? inv.closedAt : inv.createdAt;
+                settleInvoice(rnd, inv);
             }
-        }
-
-        private static BigDecimal tenPercent(BigDecimal net) {
-            return net.multiply(new BigDecimal("0.10")).setScale(2, RoundingMode.HALF_UP);
         }
 
         private static Instant min(Instant a, Instant b) {
@@ -888,11 +1008,8 @@ public final class ClinicGenerator {
                 long practitionerId = practitioners.get(b.practitionerIndex).id();
                 long businessId = businesses.get(b.businessIndex).id();
                 switch (b.kind) {
-                    case 0 -> appointments.add(new IndividualAppointment(b.id, patients.get(b.patientIndex).id,
-                            practitionerId, businessId, types.get(b.typeIndex).id(), b.startsAt, b.endsAt, b.notes,
-                            b.arrived, b.dna, b.cancelledAt, b.reason,
-                            b.reason == null ? null : Clinic.cancellationReasonDescription(b.reason),
-                            b.cancellationNote, b.treatmentNoteStatus, b.online, null, b.createdAt, b.updatedAt));
+                    case 0 -> appointments.add(b.toAppointment(patients.get(b.patientIndex).id, practitionerId,
+                            businessId, types.get(b.typeIndex).id()));
                     case 1 -> blocks.add(new UnavailableBlock(b.id, practitionerId, businessId, b.startsAt, b.endsAt,
                             b.createdAt));
                     default -> groups.add(new GroupAppointment(b.id, practitionerId, businessId,
@@ -901,36 +1018,9 @@ public final class ClinicGenerator {
                 }
             }
             List<Invoice> invoiceList = new ArrayList<>(invoices.size());
-            BigDecimal zero = new BigDecimal("0.00");
             for (InvoiceDraft inv : invoices) {
-                BigDecimal total = inv.net.add(inv.tax);
-                BigDecimal paid;
-                BigDecimal outstanding;
-                BigDecimal other = zero;
-                switch (inv.status) {
-                    case 20 -> {
-                        paid = total;
-                        outstanding = zero;
-                    }
-                    case 30 -> {
-                        paid = zero;
-                        outstanding = zero;
-                        other = total;
-                    }
-                    case 40 -> {
-                        paid = total.add(new BigDecimal("20.00"));
-                        outstanding = new BigDecimal("-20.00");
-                    }
-                    default -> {
-                        paid = zero;
-                        outstanding = total;
-                    }
-                }
-                invoiceList.add(new Invoice(inv.id, inv.number, inv.issueDate, inv.status,
-                        patients.get(inv.patientIndex).id, practitioners.get(inv.practitionerIndex).id(),
-                        businesses.get(inv.businessIndex).id(), inv.appointment == null ? null : inv.appointment.id,
-                        inv.net, inv.tax, total, paid, outstanding, zero, other, inv.notes, inv.extra, inv.closedAt,
-                        null, inv.createdAt, inv.updatedAt));
+                invoiceList.add(inv.build(patients.get(inv.patientIndex).id,
+                        practitioners.get(inv.practitionerIndex).id(), businesses.get(inv.businessIndex).id()));
             }
             return new Clinic(NOW, businesses, users, practitioners, types, patientList, appointments, invoiceList,
                     blocks, groups);

@@ -79,11 +79,20 @@ import java.util.regex.Pattern;
  * {@code /patients/{id}/referral_source} (404 when the patient has none), {@code /medical_alerts},
  * {@code /settings}, {@code /taxes}, {@code /billable_items}, {@code /products}, {@code /invoice_items},
  * {@code /treatment_notes}; every list also as {@code /<plural>/{id}}.
+ *
+ * <p>Control endpoint {@code GET /_emulator/stats} (no auth, throttling, latency or counting) answers
+ * {@code {"requests":N,"accepted":N,"rejected":N,"throttled":N,"faults":N,"byPath":{path:N},"byStatus":{status:N}}}.
  */
 public final class ClinikoEmulator implements AutoCloseable {
 
     /** Default API key (shard {@code au1}). */
     public static final String DEFAULT_API_KEY = "testkey-au1";
+
+    static {
+        // Answer without Nagle's delay: the JDK server writes headers and body separately, and the client's delayed
+        // ACK would otherwise hold every response ~40 ms. Read once, when the first server in the JVM starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern USER_AGENT = Pattern.compile(".*\\S.*\\(\\s*[^\\s()@]+@[^\\s()@]+\\.[^\\s()@]+\\s*\\).*");
@@ -103,6 +112,11 @@ public final class ClinikoEmulator implements AutoCloseable {
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong faults = new AtomicLong();
     private final Map<String, LongAdder> perPath = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> perStatus = new ConcurrentHashMap<>();
+    private volatile long latencyNanos;
+
+    /** Path of the control endpoint; see the class comment. */
+    public static final String STATS_PATH = "/_emulator/stats";
 
     private final Object limiterLock = new Object();
     private int limit = 0; // 0 = unlimited
@@ -116,6 +130,8 @@ public final class ClinikoEmulator implements AutoCloseable {
     private long failAfter = -1;
     private int failAfterStatus = 503;
     private long faultSequence;
+    private double faultRate;
+    private java.util.Random faultRandom;
 
     /** Starts an emulator for {@code clinic} accepting {@link #DEFAULT_API_KEY}. */
     public ClinikoEmulator(Clinic clinic) {
@@ -128,18 +144,30 @@ public final class ClinikoEmulator implements AutoCloseable {
      * @param apiKey accepted key, e.g. {@code testkey-au1}; clients may send it with or without the shard suffix
      */
     public ClinikoEmulator(Clinic clinic, String apiKey) {
+        this(clinic, apiKey, 0);
+    }
+
+    /**
+     * Starts an emulator for {@code clinic} on 127.0.0.1 and the given port.
+     *
+     * @param apiKey accepted key, e.g. {@code testkey-au1}; clients may send it with or without the shard suffix
+     * @param port TCP port to bind, 0 = any free port (see {@link #baseUrl()})
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public ClinikoEmulator(Clinic clinic, String apiKey, int port) {
         this.apiKey = apiKey;
         int dash = apiKey.lastIndexOf('-');
         this.apiKeyWithoutShard = dash > 0 && SHARD.matcher(apiKey.substring(dash + 1)).matches()
                 ? apiKey.substring(0, dash) : apiKey;
         load(clinic);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 50);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(4, r -> {
+        // enough threads that latency() does not serialize concurrent clients; created on demand
+        executor = Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "cliniko-emulator-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -218,12 +246,39 @@ public final class ClinikoEmulator implements AutoCloseable {
         }
     }
 
-    /** Removes all injected faults. */
+    /**
+     * Random transient faults: each accepted request (past auth, User-Agent and throttling) answers 503 with a JSON
+     * body, doing nothing, with probability {@code rate} (0..1), drawn from a sequence seeded by {@code seed}, so the
+     * number of faults over N requests is the same on every run. Counted in {@link #faultCount()}. 0 = off.
+     */
+    public void faultRate(double rate, long seed) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("fault rate must be between 0 and 1: " + rate);
+        }
+        synchronized (faultLock) {
+            this.faultRate = rate;
+            this.faultRandom = new java.util.Random(seed);
+        }
+    }
+
+    /**
+     * Every request (except {@link #STATS_PATH}) waits {@code latency} before it is handled, simulating network and
+     * API latency; concurrent requests wait concurrently. {@link Duration#ZERO} (the default) = none.
+     */
+    public void latency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + latency);
+        }
+        this.latencyNanos = latency.toNanos();
+    }
+
+    /** Removes all injected faults (including {@link #faultRate}). */
     public void clearFaults() {
         synchronized (faultLock) {
             failEvery = 0;
             failAfter = -1;
             faultSequence = 0;
+            faultRate = 0;
         }
     }
 
@@ -240,7 +295,6 @@ public final class ClinikoEmulator implements AutoCloseable {
         return total.get();
     }
 
-    /** Requests received whose path starts with {@code pathPrefix}, e.g. {@code /v1/patients}. */
     /** Requests per path (without the query), for benchmarks that show where requests go. */
     public Map<String, Long> requestsByPath() {
         Map<String, Long> out = new java.util.TreeMap<>();
@@ -248,6 +302,7 @@ public final class ClinikoEmulator implements AutoCloseable {
         return out;
     }
 
+    /** Requests received whose path starts with {@code pathPrefix}, e.g. {@code /v1/patients}. */
     public long requestCount(String pathPrefix) {
         long sum = 0;
         for (Map.Entry<String, LongAdder> e : perPath.entrySet()) {
@@ -286,6 +341,26 @@ public final class ClinikoEmulator implements AutoCloseable {
         throttled.set(0);
         faults.set(0);
         perPath.clear();
+        perStatus.clear();
+    }
+
+    /**
+     * Counters as answered by {@code GET /_emulator/stats}: {@code requests}, {@code accepted}, {@code rejected},
+     * {@code throttled}, {@code faults} (numbers), {@code byPath} (path without query → requests, sorted) and
+     * {@code byStatus} (HTTP status → responses, sorted).
+     */
+    public ObjectNode stats() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("requests", total.get());
+        o.put("accepted", accepted.get());
+        o.put("rejected", rejected.get());
+        o.put("throttled", throttled.get());
+        o.put("faults", faults.get());
+        ObjectNode byPath = o.putObject("byPath");
+        requestsByPath().forEach(byPath::put);
+        ObjectNode byStatus = o.putObject("byStatus");
+        new java.util.TreeMap<>(perStatus).forEach((status, n) -> byStatus.put(Integer.toString(status), n.sum()));
+        return o;
     }
 
     /** Stops the server. */
@@ -305,9 +380,18 @@ public final class ClinikoEmulator implements AutoCloseable {
     private void handle(HttpExchange exchange) {
         try {
             String path = exchange.getRequestURI().getRawPath();
+            if (STATS_PATH.equals(path) && "GET".equals(exchange.getRequestMethod())) {
+                sendStats(exchange);
+                return;
+            }
+            long latency = latencyNanos;
+            if (latency > 0) {
+                TimeUnit.NANOSECONDS.sleep(latency);
+            }
             total.incrementAndGet();
             perPath.computeIfAbsent(path, k -> new LongAdder()).increment();
             Response response = process(exchange, path);
+            perStatus.computeIfAbsent(response.status, k -> new LongAdder()).increment();
             byte[] body = JSON.writeValueAsBytes(response.body);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
@@ -315,6 +399,8 @@ public final class ClinikoEmulator implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down
         } catch (IOException | RuntimeException e) {
             // never log: payloads may hold patient data
             byte[] body = "{\"message\":\"Internal emulator error\"}".getBytes(StandardCharsets.UTF_8);
@@ -326,6 +412,15 @@ public final class ClinikoEmulator implements AutoCloseable {
             }
         } finally {
             exchange.close();
+        }
+    }
+
+    private void sendStats(HttpExchange exchange) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(stats());
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
@@ -431,15 +526,17 @@ public final class ClinikoEmulator implements AutoCloseable {
 
     private Integer injectedFault() {
         synchronized (faultLock) {
-            if (failEvery <= 0 && failAfter < 0) {
-                return null;
+            if (failEvery > 0 || failAfter >= 0) {
+                faultSequence++;
+                if (failAfter >= 0 && faultSequence > failAfter) {
+                    return failAfterStatus;
+                }
+                if (failEvery > 0 && faultSequence % failEvery == 0) {
+                    return failEveryStatus;
+                }
             }
-            faultSequence++;
-            if (failAfter >= 0 && faultSequence > failAfter) {
-                return failAfterStatus;
-            }
-            if (failEvery > 0 && faultSequence % failEvery == 0) {
-                return failEveryStatus;
+            if (faultRate > 0 && faultRandom.nextDouble() < faultRate) {
+                return 503;
             }
             return null;
         }

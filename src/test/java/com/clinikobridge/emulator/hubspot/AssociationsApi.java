@@ -180,8 +180,8 @@ final class AssociationsApi {
 
     private ArrayNode targetsJson(String from, String fromId, String to) {
         Map<String, List<Integer>> byTarget = new LinkedHashMap<>();
-        for (Assoc a : state.assocs) {
-            if (a.fromType().equals(from) && a.fromId().equals(fromId) && a.toType().equals(to)) {
+        for (Assoc a : state.assocs.from(from, fromId)) {
+            if (a.toType().equals(to)) {
                 byTarget.computeIfAbsent(a.toId(), k -> new ArrayList<>()).add(a.typeId());
             }
         }
@@ -246,10 +246,8 @@ final class AssociationsApi {
             for (JsonNode t : Json.list(in.get("types"))) {
                 int typeId = t.path("associationTypeId").asInt(-1);
                 Optional<AssocType> inverse = ObjectTypes.inverseOf(from, to, typeId);
-                state.assocs.removeIf(a -> (a.fromType().equals(from) && a.fromId().equals(fromId)
-                        && a.toType().equals(to) && a.toId().equals(toId) && a.typeId() == typeId)
-                        || (inverse.isPresent() && a.fromType().equals(to) && a.fromId().equals(toId)
-                        && a.toType().equals(from) && a.toId().equals(fromId) && a.typeId() == inverse.get().typeId()));
+                state.assocs.removePair(from, fromId, to, toId, a -> a.fromType().equals(from) ? a.typeId() == typeId
+                        : inverse.isPresent() && a.typeId() == inverse.get().typeId());
             }
         }
         return Resp.noContent();
@@ -376,8 +374,8 @@ final class AssociationsApi {
                 continue;
             }
             ArrayNode res = Json.array();
-            for (Assoc a : state.assocs) {
-                if (a.fromType().equals(type) && a.fromId().equals(id) && a.toType().equals(to.get().name())) {
+            for (Assoc a : state.assocs.from(type, id)) {
+                if (a.toType().equals(to.get().name())) {
                     ObjectNode n = res.addObject();
                     n.put("id", a.toId());
                     n.put("type", ObjectTypes.require(type).singular() + "_to_" + to.get().singular());

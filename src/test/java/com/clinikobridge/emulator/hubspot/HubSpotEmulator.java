@@ -17,7 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Stateful in-process HubSpot CRM emulator for tests. Serves the legacy {@code /crm/v3/...} + {@code /crm/v4/...} paths
  * and the date-based {@code /crm/{api}/2026-03/...} paths on {@code http://127.0.0.1:<port>}. All state is guarded by
  * one lock, so it is safe to call from many client threads.
+ *
+ * <p>Control endpoint {@code GET /_emulator/stats} (no auth, rate limit, latency, faults or counting) answers
+ * {@code {"requests":N,"throttled":N,"faults":N,"byKind":{kind:N},"byStatus":{status:N}}}; see {@link #stats()}.
  */
 public final class HubSpotEmulator implements AutoCloseable {
 
@@ -45,6 +50,9 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     /** Default rolling window for {@link #tenSecondlyLimit(int)}. */
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
+
+    /** Path of the control endpoint; see the class comment. */
+    public static final String STATS_PATH = "/_emulator/stats";
 
     /** Immutable view of one CRM record. */
     public record RecordSnapshot(String type, String id, Map<String, String> properties, Instant createdAt,
@@ -84,6 +92,12 @@ public final class HubSpotEmulator implements AutoCloseable {
     public record RequestLogEntry(String method, String path, String query, String kind, int status) {
     }
 
+    static {
+        // Answer without Nagle's delay: the JDK server writes headers and body separately, and the client's delayed
+        // ACK would otherwise hold every response ~40 ms. Read once, when the first server in the JVM starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final String token;
     private final HttpServer server;
     private final ExecutorService pool;
@@ -112,16 +126,25 @@ public final class HubSpotEmulator implements AutoCloseable {
     private int outageSeq;
     private int throttled;
     private final List<RequestLogEntry> log = new ArrayList<>();
+    private boolean keepRequestLog = true;
+    private long requestTotal;
+    private final Map<String, Long> byKind = new TreeMap<>();
+    private final Map<Integer, Long> byStatus = new TreeMap<>();
+    private int faults;
+    private double faultRate;
+    private Random faultRandom;
+    private volatile long latencyNanos;
 
-    private HubSpotEmulator(String token) {
+    private HubSpotEmulator(String token, int port) {
         this.token = token;
         try {
-            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(8, r -> {
+        // enough threads that latency() does not serialize concurrent clients; created on demand
+        this.pool = Executors.newFixedThreadPool(64, r -> {
             Thread t = new Thread(r, "hubspot-emulator-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -133,12 +156,22 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     /** Starts an emulator that accepts {@link #DEFAULT_TOKEN}. */
     public static HubSpotEmulator start() {
-        return new HubSpotEmulator(DEFAULT_TOKEN);
+        return new HubSpotEmulator(DEFAULT_TOKEN, 0);
     }
 
     /** Starts an emulator that accepts the given bearer token. */
     public static HubSpotEmulator start(String token) {
-        return new HubSpotEmulator(token);
+        return new HubSpotEmulator(token, 0);
+    }
+
+    /**
+     * Starts an emulator that accepts the given bearer token on 127.0.0.1 and the given port.
+     *
+     * @param port TCP port to bind, 0 = any free port (see {@link #port()})
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static HubSpotEmulator start(String token, int port) {
+        return new HubSpotEmulator(token, port);
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:54321} (no trailing slash). */
@@ -258,7 +291,7 @@ public final class HubSpotEmulator implements AutoCloseable {
     }
 
     /**
-     * Hard outage that starts after {@code upserts} batch upserts have been answered: every later
+     * Hard outage that starts after {@code upserts} record writes (batch upserts or creates) have been answered: every later
      * request (of any kind) answers {@code status}. Unlike failAllAfter, it does not depend on how
      * many set-up requests a run makes first.
      */
@@ -271,9 +304,56 @@ public final class HubSpotEmulator implements AutoCloseable {
         return this;
     }
 
-    /** Removes every fault injection (failEveryNth, dropResponseEveryNth, failAllAfter). */
+    /**
+     * Random transient faults: each request that passes auth and the rate limits answers 502 or 503 (chosen at
+     * random too) with HubSpot's JSON error body, doing nothing, with probability {@code rate} (0..1), drawn from a
+     * sequence seeded by {@code seed}, so the number of faults over N requests is the same on every run. Counted in
+     * {@link #faultCount()}. 0 = off.
+     */
+    public HubSpotEmulator faultRate(double rate, long seed) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("fault rate must be between 0 and 1: " + rate);
+        }
+        synchronized (state) {
+            faultRate = rate;
+            faultRandom = new Random(seed);
+        }
+        return this;
+    }
+
+    /**
+     * Every request (except {@link #STATS_PATH}) waits {@code latency} before it is handled, simulating network and
+     * API latency; concurrent requests wait concurrently (outside the state lock). {@link Duration#ZERO} (the
+     * default) = none.
+     */
+    public HubSpotEmulator latency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + latency);
+        }
+        latencyNanos = latency.toNanos();
+        return this;
+    }
+
+    /**
+     * Whether to keep the per-request log behind {@link #requests()} and {@link #requestCount(String)} (default
+     * true). A long-running server turns it off so memory does not grow with the request count; the counters
+     * ({@link #requestCount()}, {@link #kindCount(String)}, {@link #throttledCount()}, {@link #faultCount()},
+     * {@link #stats()}) keep working either way. Not changed by {@link #reset()}.
+     */
+    public HubSpotEmulator keepRequestLog(boolean keep) {
+        synchronized (state) {
+            keepRequestLog = keep;
+            if (!keep) {
+                log.clear();
+            }
+        }
+        return this;
+    }
+
+    /** Removes every fault injection (failEveryNth, dropResponseEveryNth, failAllAfter, faultRate). */
     public HubSpotEmulator clearFaults() {
         synchronized (state) {
+            faultRate = 0;
             outageAfterUpserts = -1;
             failEveryN = 0;
             dropEveryN = 0;
@@ -338,7 +418,7 @@ public final class HubSpotEmulator implements AutoCloseable {
     public void editRecord(String objectType, String id, String property, String value) {
         synchronized (state) {
             StoredRecord r = state.active(ObjectTypes.canonical(objectType), id).orElseThrow();
-            PortalState.apply(r, Map.of(property, value), Instant.now());
+            state.update(r, Map.of(property, value), Instant.now());
         }
     }
 
@@ -346,9 +426,7 @@ public final class HubSpotEmulator implements AutoCloseable {
     public void deleteRecord(String objectType, String id) {
         synchronized (state) {
             StoredRecord r = state.active(ObjectTypes.canonical(objectType), id).orElseThrow();
-            r.archived = true;
-            state.assocs.removeIf(a -> (a.fromType().equals(r.type) && a.fromId().equals(r.id))
-                    || (a.toType().equals(r.type) && a.toId().equals(r.id)));
+            state.archive(r, r.updatedAt);
         }
     }
 
@@ -376,6 +454,12 @@ public final class HubSpotEmulator implements AutoCloseable {
             outageAfter = -1;
             throttled = 0;
             log.clear();
+            requestTotal = 0;
+            byKind.clear();
+            byStatus.clear();
+            faults = 0;
+            faultRate = 0;
+            latencyNanos = 0;
         }
     }
 
@@ -473,14 +557,17 @@ public final class HubSpotEmulator implements AutoCloseable {
         }
     }
 
-    /** Total HTTP requests received (including faulted, unauthorized and throttled ones). */
+    /** Total HTTP requests received (including faulted, unauthorized and throttled ones; not {@link #STATS_PATH}). */
     public int requestCount() {
         synchronized (state) {
-            return log.size();
+            return (int) requestTotal;
         }
     }
 
-    /** Requests whose path starts with the prefix, e.g. "/crm/v3/objects/contacts/batch/upsert". */
+    /**
+     * Requests whose path starts with the prefix, e.g. "/crm/v3/objects/contacts/batch/upsert". Reads the request
+     * log: 0 when {@link #keepRequestLog(boolean)} is off.
+     */
     public int requestCount(String pathPrefix) {
         synchronized (state) {
             return (int) log.stream().filter(e -> e.path().startsWith(pathPrefix)).count();
@@ -493,7 +580,33 @@ public final class HubSpotEmulator implements AutoCloseable {
      */
     public int kindCount(String kind) {
         synchronized (state) {
-            return (int) log.stream().filter(e -> e.kind().equals(kind)).count();
+            return byKind.getOrDefault(kind, 0L).intValue();
+        }
+    }
+
+    /** Requests answered with an injected fault (failEveryNth, dropResponseEveryNth, outages, faultRate). */
+    public int faultCount() {
+        synchronized (state) {
+            return faults;
+        }
+    }
+
+    /**
+     * Counters as answered by {@code GET /_emulator/stats}: {@code requests}, {@code throttled}, {@code faults}
+     * (numbers), {@code byKind} (kind as in {@link #kindCount(String)} → requests, sorted) and {@code byStatus}
+     * (HTTP status → responses, sorted).
+     */
+    public ObjectNode stats() {
+        synchronized (state) {
+            ObjectNode o = Json.object();
+            o.put("requests", requestTotal);
+            o.put("throttled", throttled);
+            o.put("faults", faults);
+            ObjectNode kinds = o.putObject("byKind");
+            byKind.forEach(kinds::put);
+            ObjectNode statuses = o.putObject("byStatus");
+            byStatus.forEach((status, n) -> statuses.put(Integer.toString(status), n));
+            return o;
         }
     }
 
@@ -504,7 +617,7 @@ public final class HubSpotEmulator implements AutoCloseable {
         }
     }
 
-    /** Copy of the request log, oldest first. */
+    /** Copy of the request log, oldest first (empty when {@link #keepRequestLog(boolean)} is off). */
     public List<RequestLogEntry> requests() {
         synchronized (state) {
             return List.copyOf(log);
@@ -525,6 +638,14 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     private void handle(HttpExchange ex) {
         try (ex) {
+            if (STATS_PATH.equals(ex.getRequestURI().getRawPath()) && "GET".equals(ex.getRequestMethod())) {
+                send(ex, Resp.json(200, stats()));
+                return;
+            }
+            long latency = latencyNanos;
+            if (latency > 0) {
+                TimeUnit.NANOSECONDS.sleep(latency);
+            }
             byte[] raw = ex.getRequestBody().readAllBytes();
             Req req = new Req(ex.getRequestMethod().toUpperCase(), ex.getRequestURI().getRawPath(),
                     ex.getRequestURI().getRawQuery(), raw);
@@ -535,6 +656,8 @@ public final class HubSpotEmulator implements AutoCloseable {
             send(ex, resp);
         } catch (IOException e) {
             // client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down
         } catch (RuntimeException e) {
             try {
                 send(ex, Resp.json(500, Json.error("INTERNAL_ERROR", "Emulator failure: " + e)));
@@ -560,10 +683,19 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     private Resp process(Req req, String authorization) {
         String kind = kindOf(req);
-        int index = log.size();
-        log.add(new RequestLogEntry(req.method, req.path, req.query.isEmpty() ? null : String.valueOf(req.query), kind, 0));
+        requestTotal++;
+        byKind.merge(kind, 1L, Long::sum);
+        int index = -1;
+        if (keepRequestLog) {
+            index = log.size();
+            log.add(new RequestLogEntry(req.method, req.path, req.query.isEmpty() ? null : String.valueOf(req.query),
+                    kind, 0));
+        }
         Resp resp = decide(req, authorization, kind);
-        log.set(index, new RequestLogEntry(req.method, req.path, log.get(index).query(), kind, resp.status));
+        byStatus.merge(resp.status, 1L, Long::sum);
+        if (index >= 0) {
+            log.set(index, new RequestLogEntry(req.method, req.path, log.get(index).query(), kind, resp.status));
+        }
         return resp;
     }
 
@@ -572,16 +704,16 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     private Resp decide(Req req, String authorization, String kind) {
         if (outageAfter >= 0 && ++outageSeq > outageAfter) {
-            return fault(outageStatus);
+            return injectFault(outageStatus);
         }
         if (outageAfterUpserts >= 0 && upsertsSeen >= outageAfterUpserts) {
-            return fault(outageStatus);
+            return injectFault(outageStatus);
         }
-        if ("upsert".equals(kind)) {
-            upsertsSeen++;
+        if ("upsert".equals(kind) || "create".equals(kind)) {
+            upsertsSeen++; // a batch create writes records as an upsert does
         }
         if (failEveryN > 0 && ++failSeq % failEveryN == 0) {
-            return fault(failStatus);
+            return injectFault(failStatus);
         }
         if (authorization == null || !authorization.equals("Bearer " + token)) {
             ObjectNode body = Json.error("INVALID_AUTHENTICATION", authorization == null
@@ -616,6 +748,9 @@ public final class HubSpotEmulator implements AutoCloseable {
             windowHits.addLast(now);
             dailyUsed++;
         }
+        if (faultRate > 0 && faultRandom.nextDouble() < faultRate) {
+            return injectFault(faultRandom.nextBoolean() ? 502 : 503);
+        }
         Resp resp;
         try {
             resp = route(req);
@@ -633,7 +768,7 @@ public final class HubSpotEmulator implements AutoCloseable {
             }
         }
         if (dropEveryN > 0 && ++dropSeq % dropEveryN == 0) {
-            return fault(502);
+            return injectFault(502);
         }
         return resp;
     }
@@ -695,6 +830,11 @@ public final class HubSpotEmulator implements AutoCloseable {
             r.headers.put("Retry-After", String.valueOf(retryAfter));
         }
         return r;
+    }
+
+    private Resp injectFault(int status) {
+        faults++;
+        return fault(status);
     }
 
     private static Resp fault(int status) {

@@ -227,7 +227,7 @@ final class ObjectsApi {
         if (!state.isUniqueIdProperty(type, idProperty, allowEmail)) {
             throw nonUnique(type, idProperty);
         }
-        return Optional.ofNullable(state.indexBy(type, idProperty).get(PortalState.normalizeKey(type, idProperty, id)));
+        return Optional.ofNullable(state.byValue(type, idProperty, PortalState.normalizeKey(type, idProperty, id)));
     }
 
     // ------------------------------------------------------------------ single-record endpoints
@@ -276,7 +276,7 @@ final class ObjectsApi {
                 .ifPresent(e -> {
                     throw e;
                 });
-        PortalState.apply(rec, v.values(), Instant.now());
+        state.update(rec, v.values(), Instant.now());
         return Resp.json(200, recordJson(rec, null));
     }
 
@@ -323,10 +323,7 @@ final class ObjectsApi {
     }
 
     private void archive(StoredRecord rec) {
-        rec.archived = true;
-        rec.updatedAt = Instant.now();
-        state.assocs.removeIf(a -> (a.fromType().equals(rec.type) && a.fromId().equals(rec.id))
-                || (a.toType().equals(rec.type) && a.toId().equals(rec.id)));
+        state.archive(rec, Instant.now());
     }
 
     // ------------------------------------------------------------------ batch endpoints
@@ -408,15 +405,13 @@ final class ObjectsApi {
         if (!dupes.isEmpty()) {
             throw ApiException.validation("Duplicate IDs found in batch input: " + dupes + ". IDs must be unique");
         }
-        Map<String, Map<String, StoredRecord>> indexes = new LinkedHashMap<>();
         ArrayNode errors = Json.array();
         List<StoredRecord> targets = new ArrayList<>();
         List<Validated> ok = new ArrayList<>();
         for (JsonNode in : inputs) {
             String id = Json.text(in, "id");
             String idProp = Json.text(in, "idProperty");
-            StoredRecord existing = indexes.computeIfAbsent(idProp, p -> state.indexBy(type, p))
-                    .get(PortalState.normalizeKey(type, idProp, id));
+            StoredRecord existing = state.byValue(type, idProp, PortalState.normalizeKey(type, idProp, id));
             Map<String, String> props = propertiesOf(in);
             if (existing == null) {
                 props.put(idProp, id);
@@ -445,7 +440,7 @@ final class ObjectsApi {
             if (isNew) {
                 t = state.create(type, ok.get(i).values(), now);
             } else {
-                PortalState.apply(t, ok.get(i).values(), now);
+                state.update(t, ok.get(i).values(), now);
             }
             ObjectNode json = recordJson(t, null);
             json.put("new", isNew);
@@ -505,7 +500,7 @@ final class ObjectsApi {
         Instant now = Instant.now();
         ArrayNode results = Json.array();
         for (int i = 0; i < ok.size(); i++) {
-            PortalState.apply(targets.get(i), ok.get(i).values(), now);
+            state.update(targets.get(i), ok.get(i).values(), now);
             results.add(recordJson(targets.get(i), null));
         }
         return Resp.json(errors.isEmpty() ? 200 : 207, envelope(results, errors, started));

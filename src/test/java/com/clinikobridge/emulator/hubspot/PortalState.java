@@ -116,7 +116,7 @@ final class PortalState {
     final Map<String, LinkedHashMap<String, StoredRecord>> records = new HashMap<>();
     final Map<String, LinkedHashMap<String, PropDef>> props = new HashMap<>();
     final Map<String, LinkedHashMap<String, Group>> groups = new HashMap<>();
-    final Set<Assoc> assocs = new LinkedHashSet<>();
+    final AssocStore assocs = new AssocStore();
     final LinkedHashMap<String, Owner> owners = new LinkedHashMap<>();
     final LinkedHashMap<String, Pipeline> pipelines = new LinkedHashMap<>();
     final Set<String> refuseUnique = new HashSet<>();
@@ -131,6 +131,8 @@ final class PortalState {
         nextOwnerId = 70_000_001L;
         nextPipelineId = 1_000_001L;
         records.clear();
+        valueIndex.clear();
+        uniqueIndex.clear();
         props.clear();
         groups.clear();
         assocs.clear();
@@ -312,23 +314,95 @@ final class PortalState {
         return caseInsensitive(type, prop) ? v.toLowerCase(Locale.ROOT) : v;
     }
 
-    /** Index of active records of a type by a property value (normalized). */
-    Map<String, StoredRecord> indexBy(String type, String prop) {
-        Map<String, StoredRecord> idx = new HashMap<>();
+    // Incremental lookups, so that a request costs O(its batch) rather than O(portal): a portal of a million
+    // records must answer as fast as an empty one, or benchmarks measure the emulator instead of the client.
+    /** type → property → normalized value → active record; a property is indexed from its first lookup on. */
+    private final Map<String, Map<String, Map<String, StoredRecord>>> valueIndex = new HashMap<>();
+    /** type → unique key space (see uniqueKeys) → normalized value → record id, for the active records. */
+    private final Map<String, Map<String, Map<String, String>>> uniqueIndex = new HashMap<>();
+    /** type → the unique properties uniqueIndex was built for; rebuilt when the property definitions change. */
+    private final Map<String, List<String>> uniqueIndexProps = new HashMap<>();
+
+    /** The active record of a type whose property holds this normalized value (hs_object_id: by id), or null. */
+    StoredRecord byValue(String type, String prop, String normalized) {
         if ("hs_object_id".equals(prop)) {
-            records.get(type).values().stream().filter(r -> !r.archived).forEach(r -> idx.put(r.id, r));
-            return idx;
+            return active(type, normalized).orElse(null);
         }
-        for (StoredRecord r : records.get(type).values()) {
-            if (r.archived) {
-                continue;
+        Map<String, Map<String, StoredRecord>> byProp = valueIndex.computeIfAbsent(type, t -> new HashMap<>());
+        Map<String, StoredRecord> idx = byProp.get(prop);
+        if (idx == null) {
+            idx = new HashMap<>();
+            for (StoredRecord r : records.get(type).values()) {
+                String v = r.archived ? null : r.props.get(prop);
+                if (v != null && !v.isEmpty()) {
+                    idx.putIfAbsent(normalizeKey(type, prop, v), r);
+                }
             }
-            String v = r.props.get(prop);
-            if (v != null && !v.isEmpty()) {
-                idx.putIfAbsent(normalizeKey(type, prop, v), r);
+            byProp.put(prop, idx);
+        }
+        return idx.get(normalized);
+    }
+
+    /** Drops a record's values from the indexes: before its properties change or it is archived. */
+    void unindex(StoredRecord r) {
+        Map<String, Map<String, StoredRecord>> byProp = valueIndex.get(r.type);
+        if (byProp != null) {
+            byProp.forEach((prop, idx) -> {
+                String v = r.props.get(prop);
+                if (v != null && !v.isEmpty()) {
+                    idx.remove(normalizeKey(r.type, prop, v), r);
+                }
+            });
+        }
+        Map<String, Map<String, String>> spaces = uniqueIndex.get(r.type);
+        if (spaces != null) {
+            for (String[] kv : uniqueKeys(r.type, uniqueIndexProps.get(r.type), r.props)) {
+                Map<String, String> space = spaces.get(kv[0]);
+                if (space != null) {
+                    space.remove(kv[1], r.id);
+                }
             }
         }
-        return idx;
+    }
+
+    /** Adds an active record's values to the indexes: after it is created or its properties changed. */
+    void index(StoredRecord r) {
+        if (r.archived) {
+            return;
+        }
+        Map<String, Map<String, StoredRecord>> byProp = valueIndex.get(r.type);
+        if (byProp != null) {
+            byProp.forEach((prop, idx) -> {
+                String v = r.props.get(prop);
+                if (v != null && !v.isEmpty()) {
+                    idx.putIfAbsent(normalizeKey(r.type, prop, v), r);
+                }
+            });
+        }
+        Map<String, Map<String, String>> spaces = uniqueIndex.get(r.type);
+        if (spaces != null) {
+            for (String[] kv : uniqueKeys(r.type, uniqueIndexProps.get(r.type), r.props)) {
+                spaces.computeIfAbsent(kv[0], k -> new HashMap<>()).put(kv[1], r.id);
+            }
+        }
+    }
+
+    /** Unique key space → normalized value → id of the active record holding it. */
+    private Map<String, Map<String, String>> uniqueSpaces(String type, List<String> uniqueProps) {
+        Map<String, Map<String, String>> spaces = uniqueIndex.get(type);
+        if (spaces == null || !uniqueProps.equals(uniqueIndexProps.get(type))) {
+            spaces = new HashMap<>();
+            for (StoredRecord r : records.get(type).values()) {
+                if (!r.archived) {
+                    for (String[] kv : uniqueKeys(type, uniqueProps, r.props)) {
+                        spaces.computeIfAbsent(kv[0], k -> new HashMap<>()).put(kv[1], r.id);
+                    }
+                }
+            }
+            uniqueIndex.put(type, spaces);
+            uniqueIndexProps.put(type, List.copyOf(uniqueProps));
+        }
+        return spaces;
     }
 
     /** Planned write for conflict detection: existingId is null for a new record. */
@@ -348,14 +422,17 @@ final class PortalState {
         }
         Set<String> touched = new HashSet<>();
         writes.stream().filter(w -> w.existingId() != null).forEach(w -> touched.add(w.existingId()));
-        // key space -> normalized value -> record id (null id = new record in this batch)
+        Map<String, Map<String, String>> held = uniqueSpaces(type, uniqueProps);
+        // key space -> normalized value -> record id: the portal's holders (minus the records this batch rewrites),
+        // then this batch's planned values ("planned:<id>", empty id = new record) layered on top
         Map<String, Map<String, String>> seen = new HashMap<>();
-        for (StoredRecord r : records.get(type).values()) {
-            if (r.archived || touched.contains(r.id)) {
-                continue;
-            }
-            for (String[] kv : uniqueKeys(type, uniqueProps, r.props)) {
-                seen.computeIfAbsent(kv[0], k -> new HashMap<>()).put(kv[1], r.id);
+        for (PlannedWrite w : writes) {
+            for (String[] kv : uniqueKeys(type, uniqueProps, w.finalProps())) {
+                Map<String, String> space = seen.computeIfAbsent(kv[0], k -> new HashMap<>());
+                String holder = held.getOrDefault(kv[0], Map.of()).get(kv[1]);
+                if (holder != null && !touched.contains(holder)) {
+                    space.putIfAbsent(kv[1], holder);
+                }
             }
         }
         for (PlannedWrite w : writes) {
@@ -605,8 +682,23 @@ final class PortalState {
     /** Test hook: "type.property" → how the portal alters a written value (see HubSpotEmulator.alterOnWrite). */
     static final Map<String, java.util.function.UnaryOperator<String>> ALTER = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Applies validated values to a record (empty string clears). */
-    static void apply(StoredRecord r, Map<String, String> values, Instant now) {
+    /** Applies validated values to a record (empty string clears), keeping the indexes current. */
+    void update(StoredRecord r, Map<String, String> values, Instant now) {
+        unindex(r);
+        apply(r, values, now);
+        index(r);
+    }
+
+    /** Archives a record and removes its associations, as deleting it in HubSpot does. */
+    void archive(StoredRecord r, Instant now) {
+        unindex(r);
+        r.archived = true;
+        r.updatedAt = now;
+        assocs.removeAllOf(r.type, r.id);
+    }
+
+    /** Applies validated values to a record (empty string clears); use {@link #update} for stored records. */
+    private static void apply(StoredRecord r, Map<String, String> values, Instant now) {
         values.forEach((k, v) -> {
             if (v.isEmpty()) {
                 r.props.remove(k);
@@ -634,6 +726,7 @@ final class PortalState {
             r.props.put("createdate", Json.iso(now));
         }
         records.get(type).put(r.id, r);
+        index(r);
         return r;
     }
 
@@ -664,9 +757,86 @@ final class PortalState {
     }
 
     void removeAssociations(String fromType, String fromId, String toType, String toId) {
-        assocs.removeIf(a -> (a.fromType().equals(fromType) && a.fromId().equals(fromId) && a.toType().equals(toType)
-                && a.toId().equals(toId))
-                || (a.fromType().equals(toType) && a.fromId().equals(toId) && a.toType().equals(fromType)
-                && a.toId().equals(fromId)));
+        assocs.removePair(fromType, fromId, toType, toId, a -> true);
+    }
+
+    /**
+     * Every association edge in insertion order, plus an index by the record each edge starts from, so reading or
+     * removing one record's associations costs O(its edges).
+     */
+    static final class AssocStore implements Iterable<Assoc> {
+        private final Set<Assoc> all = new LinkedHashSet<>();
+        private final Map<String, Set<Assoc>> byFrom = new HashMap<>();
+        private final Map<String, Set<Assoc>> byTo = new HashMap<>();
+
+        private static String key(String type, String id) {
+            return type + ':' + id;
+        }
+
+        boolean add(Assoc a) {
+            if (!all.add(a)) {
+                return false;
+            }
+            byFrom.computeIfAbsent(key(a.fromType(), a.fromId()), k -> new LinkedHashSet<>()).add(a);
+            byTo.computeIfAbsent(key(a.toType(), a.toId()), k -> new LinkedHashSet<>()).add(a);
+            return true;
+        }
+
+        private void remove(Assoc a) {
+            all.remove(a);
+            unlink(byFrom, key(a.fromType(), a.fromId()), a);
+            unlink(byTo, key(a.toType(), a.toId()), a);
+        }
+
+        private static void unlink(Map<String, Set<Assoc>> index, String key, Assoc a) {
+            Set<Assoc> edges = index.get(key);
+            if (edges != null && edges.remove(a) && edges.isEmpty()) {
+                index.remove(key);
+            }
+        }
+
+        /** Edges from one record, in insertion order (a copy). */
+        List<Assoc> from(String type, String id) {
+            return List.copyOf(byFrom.getOrDefault(key(type, id), Set.of()));
+        }
+
+        /** Removes the edges between two records, both directions, that match the filter. */
+        void removePair(String aType, String aId, String bType, String bId, java.util.function.Predicate<Assoc> filter) {
+            for (Assoc e : from(aType, aId)) {
+                if (e.toType().equals(bType) && e.toId().equals(bId) && filter.test(e)) {
+                    remove(e);
+                }
+            }
+            for (Assoc e : from(bType, bId)) {
+                if (e.toType().equals(aType) && e.toId().equals(aId) && filter.test(e)) {
+                    remove(e);
+                }
+            }
+        }
+
+        /** Removes every edge from or to a record. */
+        void removeAllOf(String type, String id) {
+            for (Assoc e : from(type, id)) {
+                remove(e);
+            }
+            for (Assoc e : List.copyOf(byTo.getOrDefault(key(type, id), Set.of()))) {
+                remove(e);
+            }
+        }
+
+        java.util.stream.Stream<Assoc> stream() {
+            return all.stream();
+        }
+
+        void clear() {
+            all.clear();
+            byFrom.clear();
+            byTo.clear();
+        }
+
+        @Override
+        public java.util.Iterator<Assoc> iterator() {
+            return java.util.Collections.unmodifiableSet(all).iterator();
+        }
     }
 }

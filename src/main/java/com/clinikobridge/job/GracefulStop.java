@@ -3,61 +3,53 @@ package com.clinikobridge.job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.StepInterruptionPolicy;
 import org.springframework.stereotype.Component;
 
 /**
  * Stops this process's work when it is asked to (SIGTERM): the running job stops after its
  * current chunk (STOPPED, restartable; the next sync restarts it), and a scheduled
  * {@code sync --every} stops waiting for its next trigger.
+ *
+ * <p>
+ * Every chunk step uses this as its interruption policy, so the step's own thread notices the
+ * request at its next chunk boundary and marks its step execution to terminate. Nothing else
+ * writes the job repository: {@code JobOperator.stop} updates the running step execution from
+ * the signal thread, which races the step's own update of it and fails the run with an
+ * {@code OptimisticLockingFailureException} instead of stopping it.
  */
 @Component
-public class GracefulStop {
+public class GracefulStop implements StepInterruptionPolicy {
 
 	private static final Logger log = LoggerFactory.getLogger(GracefulStop.class);
-
-	// Looked up when needed: the jobs depend on this bean, and the job registry must see them
-	// before the operator exists.
-	private final ObjectProvider<JobOperator> jobOperator;
-
-	private volatile JobExecution running;
 
 	private volatile boolean stopping;
 
 	private final Object monitor = new Object();
 
-	GracefulStop(ObjectProvider<JobOperator> jobOperator) {
-		this.jobOperator = jobOperator;
-	}
-
-	void running(JobExecution execution) {
-		this.running = execution;
-		if (stopping && execution != null) {
-			stopJob(execution);
-		}
-	}
-
 	/** Asks the running job to stop after its current chunk, and any wait to end. */
 	public void requestStop() {
-		stopping = true;
-		JobExecution execution = running;
-		if (execution != null) {
-			stopJob(execution);
+		if (!stopping) {
+			log.info("Stop requested: the run stops after its current chunk");
 		}
+		stopping = true;
 		synchronized (monitor) {
 			monitor.notifyAll();
 		}
 	}
 
-	private void stopJob(JobExecution execution) {
-		try {
-			log.info("Stop requested: the run stops after its current chunk");
-			jobOperator.getObject().stop(execution);
-		}
-		catch (Exception ex) {
-			log.warn("Could not stop the running job: {}", ex.getClass().getSimpleName());
+	/**
+	 * Called by a chunk step on its own thread before each chunk.
+	 * @throws JobInterruptedException when a stop was requested or the thread was interrupted;
+	 * the step execution is then marked terminate-only, so the step ends STOPPED
+	 */
+	@Override
+	public void checkInterrupted(StepExecution stepExecution) throws JobInterruptedException {
+		if (stopping || Thread.currentThread().isInterrupted()) {
+			stepExecution.setTerminateOnly();
+			throw new JobInterruptedException("Stop requested");
 		}
 	}
 

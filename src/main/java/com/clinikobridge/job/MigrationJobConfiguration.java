@@ -80,11 +80,18 @@ class MigrationJobConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(MigrationJobConfiguration.class);
 
+	// Each chunk step asks it at its chunk boundaries whether to stop (SIGTERM).
+	private final GracefulStop stop;
+
+	MigrationJobConfiguration(GracefulStop stop) {
+		this.stop = stop;
+	}
+
 	@Bean
-	Job migrateJob(JobRepository jobRepository, RunStore runs, GracefulStop stop, Step prepareStep, Step schemaStep, Step ownersStep,
+	Job migrateJob(JobRepository jobRepository, RunStore runs, Step prepareStep, Step schemaStep, Step ownersStep,
 			Step patientEmailsStep, Step contactsStep, Step productsStep, Step patientsStep, Step appointmentsStep,
 			Step treatmentNotesStep, Step invoicesStep, Step invoiceItemsStep, Step reconcileTotalsStep) {
-		JobExecutionListener recordExecution = new RunExecutionListener(runs, stop);
+		JobExecutionListener recordExecution = new RunExecutionListener(runs);
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
 			.start(prepareStep)
 			.next(schemaStep)
@@ -292,11 +299,12 @@ class MigrationJobConfiguration {
 		return new StepBuilder("reconcileTotals", jobRepository).tasklet(tasklet, tm).build();
 	}
 
-	private static <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
+	private <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<SourceItem<I>> reader, ItemProcessor<SourceItem<I>, HubSpotRecord> processor,
 			HubSpotLoadWriter writer, ActiveRun run, StepListener... listeners) {
 		var step = new StepBuilder(name, jobRepository).<SourceItem<I>, HubSpotRecord>chunk(CHUNK_SIZE)
 			.transactionManager(tm)
+			.interruptionPolicy(stop)
 			.reader(reader)
 			.processor(processor)
 			.writer(writer)

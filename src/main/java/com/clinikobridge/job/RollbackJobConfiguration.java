@@ -51,10 +51,17 @@ class RollbackJobConfiguration {
 
 	static final String JOB_NAME = "rollback";
 
+	// Each chunk step asks it at its chunk boundaries whether to stop (SIGTERM).
+	private final GracefulStop stop;
+
+	RollbackJobConfiguration(GracefulStop stop) {
+		this.stop = stop;
+	}
+
 	@Bean
-	Job rollbackJob(JobRepository jobRepository, RunStore runs, GracefulStop stop, Step rollbackAssociationsStep,
+	Job rollbackJob(JobRepository jobRepository, RunStore runs, Step rollbackAssociationsStep,
 			Step rollbackRestoresStep, Step rollbackPutBackStep, Step rollbackArchivesStep, Step rollbackSchemaStep) {
-		JobExecutionListener recordExecution = new RunExecutionListener(runs, stop);
+		JobExecutionListener recordExecution = new RunExecutionListener(runs);
 		return new JobBuilder(JOB_NAME, jobRepository).listener(recordExecution)
 			.start(rollbackAssociationsStep)
 			.next(rollbackRestoresStep)
@@ -64,10 +71,11 @@ class RollbackJobConfiguration {
 			.build();
 	}
 
-	private static <T> Step undoStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
+	private <T> Step undoStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
 			ItemStreamReader<T> reader, ItemWriter<T> writer) {
 		return new StepBuilder(name, jobRepository).<T, T>chunk(MigrationJobConfiguration.CHUNK_SIZE)
 			.transactionManager(tm)
+			.interruptionPolicy(stop)
 			.reader(reader)
 			.writer(writer)
 			.build();

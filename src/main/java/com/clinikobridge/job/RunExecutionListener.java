@@ -7,28 +7,19 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
  * Ties a job execution to its run: stored in {@code bridge_run} before any step runs (so a
- * killed run can be found and restarted), and known to {@link GracefulStop} while it runs.
+ * killed run can be found and restarted).
  */
 final class RunExecutionListener implements JobExecutionListener {
 
 	private final RunStore runs;
 
-	private final GracefulStop stop;
-
-	RunExecutionListener(RunStore runs, GracefulStop stop) {
+	RunExecutionListener(RunStore runs) {
 		this.runs = runs;
-		this.stop = stop;
 	}
 
 	@Override
 	public void beforeJob(JobExecution execution) {
 		runs.started(execution.getJobParameters().getString("runId"), execution.getId());
-		stop.running(execution);
-	}
-
-	@Override
-	public void afterJob(JobExecution execution) {
-		stop.running(null);
 	}
 
 	/** A finished execution's status as runs report it: COMPLETED, STOPPED or FAILED. */

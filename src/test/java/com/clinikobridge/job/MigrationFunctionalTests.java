@@ -31,6 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MigrationFunctionalTests extends FunctionalTestBase {
 
+	@org.springframework.beans.factory.annotation.Autowired
+	GracefulStop stop;
+
 	@Test
 	void csvExportFolderMigratesWithExactCountsAndValues() {
 		try (ClinicScenario s = new ClinicScenario(42, 120, work)) {
@@ -164,6 +167,60 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 					s.clinic.individualAppointments().size());
 			assertCounts(summary, "invoices", s.clinic.invoices().size(), s.clinic.invoices().size());
 			assertThat(committed).isLessThan(createdInAllObjects(summary));
+			assertMigrated(s, false);
+		}
+	}
+
+	@Test
+	void stopRequestedMidStepEndsStoppedAtAChunkBoundaryAndTheRestartFinishesExactly() throws Exception {
+		try (ClinicScenario s = new ClinicScenario(12, 700, work)) {
+			// given a slow HubSpot, so the run is mid-step when the stop comes
+			s.hubspot.tenSecondlyLimit(6, java.time.Duration.ofMillis(500));
+			s.settings.put("HUBSPOT_RATE_LIMIT", "6");
+			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "500");
+			java.util.concurrent.CompletableFuture<ClinicScenario.Result> running = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> s.runQuietly(commands, "migrate", "--no-approval", "--source=api"));
+
+			// when a stop is requested (as SIGTERM does) once the first chunk of appointments has committed
+			ClinicScenario.Result stopped;
+			try {
+				long deadline = System.currentTimeMillis() + 60_000;
+				while (jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry WHERE object_type = 'appointments'",
+						Long.class) == 0
+						&& !running.isDone() && System.currentTimeMillis() < deadline) {
+					Thread.sleep(20);
+				}
+				assertThat(running).as("still running when the stop comes").isNotDone();
+				stop.requestStop();
+				stopped = running.get(120, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			finally {
+				stop.reset();
+			}
+
+			// then the run ends STOPPED (not FAILED) after whole chunks, restartably
+			String runId = jdbc.queryForObject("SELECT run_id FROM bridge_run", String.class);
+			assertThat(stopped.code()).as(stopped.out() + stopped.err()).isEqualTo(1);
+			JsonNode partial = s.summary(runId);
+			assertThat(partial.path("status").asString()).isEqualTo("STOPPED");
+			assertThat(jdbc.queryForList("SELECT s.STATUS FROM BATCH_STEP_EXECUTION s JOIN bridge_run r"
+					+ " ON r.job_execution_id = s.JOB_EXECUTION_ID WHERE r.run_id = ? AND s.STATUS <> 'COMPLETED'",
+					String.class, runId)).containsExactly("STOPPED");
+			long appointments = partial.path("objects").path("appointments").path("read").asLong();
+			assertThat(appointments).as("whole chunks of appointments")
+				.isPositive()
+				.isLessThan(s.clinic.individualAppointments().size());
+			assertThat(appointments % MigrationJobConfiguration.CHUNK_SIZE).isZero();
+			assertThat(stopped.out()).contains("restart " + runId);
+
+			// and when it is restarted without limits, the whole clinic is there exactly once
+			s.hubspot.disableRateLimits();
+			s.settings.put("HUBSPOT_RATE_LIMIT", "0");
+			assertThat(s.run(commands, "restart", runId)).as(s.out + s.err).isZero();
+			JsonNode summary = s.summary(runId);
+			assertThat(summary.path("status").asString()).isEqualTo("COMPLETED");
+			assertCounts(summary, "appointments", s.clinic.individualAppointments().size(),
+					s.clinic.individualAppointments().size());
 			assertMigrated(s, false);
 		}
 	}

@@ -95,6 +95,10 @@ public final class Benchmark implements Callable<Integer> {
 			description = "Record a JFR profile of the bridge into <work>/<scenario>/bridge.jfr, with these JFR settings (default: profile).")
 	String jfr;
 
+	@Option(names = "--cds", description = "Start the bridge as the README's faster start-up does: from the extracted jar with a "
+			+ "class data sharing archive, trained once per bench run into <work>/cds.")
+	boolean cds;
+
 	@Option(names = "--work", description = "Work folder (default ${DEFAULT-VALUE}).")
 	Path work = Path.of("target/bench");
 
@@ -117,7 +121,7 @@ public final class Benchmark implements Callable<Integer> {
 	record Result(Scenario scenario, int exitCode, long records, long clinikoRecords, long wallMs, long clinikoRequests,
 			long hubspotRequests, long clinikoThrottled, long hubspotThrottled, long served429, long peakRssKb,
 			long peakHeapMb, Map<String, Long> readByObject, long bridgeCpuMs, Map<String, Long> emulatorCpuMs,
-			long retried) {
+			long retried, long startupMs, long afterRunMs, boolean cds) {
 
 		double recordsPerSecond() {
 			return records * 1000.0 / wallMs;
@@ -143,12 +147,13 @@ public final class Benchmark implements Callable<Integer> {
 		if (!Files.isRegularFile(jar)) {
 			throw new CommandLine.ParameterException(new CommandLine(this), "--jar: no file " + jar + " (run ./mvnw package)");
 		}
+		Path launch = cds ? trainCds() : jar.toAbsolutePath();
 		List<Result> results = new ArrayList<>();
 		StringBuilder report = new StringBuilder();
 		for (String name : scenarios) {
 			Scenario scenario = scenario(name);
 			System.out.printf("%n== %s: %s%n", scenario.name(), scenario.title());
-			Result result = run(scenario);
+			Result result = run(scenario, launch);
 			results.add(result);
 			String table = table(result);
 			System.out.println(table);
@@ -174,7 +179,48 @@ public final class Benchmark implements Callable<Integer> {
 		};
 	}
 
-	private Result run(Scenario s) throws Exception {
+	/**
+	 * Spring Boot's class data sharing recipe: extract the jar, run it once with
+	 * {@code -XX:ArchiveClassesAtExit} until its context has refreshed, and start it from then on
+	 * with {@code -XX:SharedArchiveFile} (the migrate command line adds it).
+	 * @return the extracted jar to start
+	 */
+	private Path trainCds() throws Exception {
+		Path dir = work.resolve("cds").toAbsolutePath();
+		deleteTree(dir);
+		Files.createDirectories(dir);
+		long started = System.nanoTime();
+		Path extracted = dir.resolve("app/cliniko-bridge.jar");
+		Path archive = dir.resolve("app/cliniko-bridge.jsa");
+		if (exec(dir, Map.of(), javaBin(), "-Djarmode=tools", "-jar", jar.toAbsolutePath().toString(), "extract",
+				"--destination", extracted.getParent().toString()) != 0) {
+			throw new IllegalStateException("--cds: could not extract the jar; see " + dir.resolve("train.err"));
+		}
+		// Exits once the context has refreshed (exit code 2 from the CLI): the archive is written at exit.
+		exec(dir, freshDatabase(dir), javaBin(), "-XX:ArchiveClassesAtExit=" + archive,
+				"-Dspring.context.exit=onRefresh", "-jar", extracted.toString(), "status");
+		if (!Files.isRegularFile(archive)) {
+			throw new IllegalStateException("--cds: the JVM wrote no archive; see " + dir.resolve("train.err"));
+		}
+		System.out.printf("CDS archive trained in %.1f s (%,d MB)%n", (System.nanoTime() - started) / 1e9,
+				Files.size(archive) >> 20);
+		return extracted;
+	}
+
+	private static int exec(Path dir, Map<String, String> env, String... command) throws Exception {
+		ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("train.out").toFile()))
+			.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("train.err").toFile()));
+		builder.environment().putAll(env);
+		Process process = builder.start();
+		if (!process.waitFor(120, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new IllegalStateException("--cds: timed out: " + String.join(" ", command));
+		}
+		return process.exitValue();
+	}
+
+	private Result run(Scenario s, Path launch) throws Exception {
 		Path dir = work.resolve(s.name()).toAbsolutePath();
 		deleteTree(dir);
 		Files.createDirectories(dir);
@@ -206,7 +252,7 @@ public final class Benchmark implements Callable<Integer> {
 			env.put("CLINIKO_BRIDGE_REPORT_DIR", dir.resolve("reports").toString());
 			env.put("CLINIKO_BRIDGE_NO_APPROVAL", "true");
 			env.putAll(freshDatabase(dir));
-			return migrate(s, dir, source, env, hubspot[0], emulators);
+			return migrate(s, dir, source, env, hubspot[0], emulators, launch);
 		}
 		finally {
 			for (Process p : emulators.values()) {
@@ -251,19 +297,23 @@ public final class Benchmark implements Callable<Integer> {
 	}
 
 	private Result migrate(Scenario s, Path dir, String source, Map<String, String> env, String hubspotUrl,
-			Map<String, Process> emulators) throws Exception {
+			Map<String, Process> emulators, Path launch) throws Exception {
 		Path gcLog = dir.resolve("gc.log");
 		List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx" + s.heap(), "-Xlog:gc:file=" + gcLog,
 				"-Xlog:gc+heap+exit:file=" + dir.resolve("heap-at-exit.log")));
 		if (jfr != null) {
 			command.add("-XX:StartFlightRecording=filename=" + dir.resolve("bridge.jfr") + ",settings=" + jfr);
 		}
-		command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "migrate", "--source=" + source));
+		if (cds) {
+			command.add("-XX:SharedArchiveFile=" + launch.resolveSibling("cliniko-bridge.jsa"));
+		}
+		command.addAll(List.of("-jar", launch.toString(), "migrate", "--source=" + source));
 		ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
 			.redirectOutput(dir.resolve("bridge.out").toFile())
 			.redirectError(dir.resolve("bridge.err").toFile());
 		builder.environment().putAll(env);
 		long started = System.nanoTime();
+		java.time.Instant processStart = java.time.Instant.now();
 		Process bridge = builder.start();
 		long peakRssKb = 0;
 		long bridgeCpuMs = 0;
@@ -273,8 +323,13 @@ public final class Benchmark implements Callable<Integer> {
 			bridgeCpuMs = Math.max(bridgeCpuMs, cpuMs(bridge.pid()));
 		}
 		long wallMs = (System.nanoTime() - started) / 1_000_000;
+		java.time.Instant processEnd = processStart.plusMillis(wallMs);
 		int exit = bridge.exitValue();
 		JsonNode summary = summary(dir.resolve("reports"));
+		// The run's own start and end (summary.json): what comes before is JVM and context start-up
+		// plus the pre-run checks; what comes after is closing the context.
+		long startupMs = java.time.Duration.between(processStart, instant(summary, "startedAt", processStart)).toMillis();
+		long afterRunMs = java.time.Duration.between(instant(summary, "endedAt", processEnd), processEnd).toMillis();
 		long records = 0;
 		Map<String, Long> readByObject = new LinkedHashMap<>();
 		for (Map.Entry<String, JsonNode> object : summary.path("objects").properties()) {
@@ -292,7 +347,13 @@ public final class Benchmark implements Callable<Integer> {
 				http.path("cliniko").path("requests").asLong(), http.path("hubspot").path("requests").asLong(),
 				http.path("cliniko").path("throttled").asLong(), http.path("hubspot").path("throttled").asLong(), served429,
 				peakRssKb, peakHeapMb, readByObject, bridgeCpuMs, emulatorCpu,
-				http.path("cliniko").path("retried").asLong() + http.path("hubspot").path("retried").asLong());
+				http.path("cliniko").path("retried").asLong() + http.path("hubspot").path("retried").asLong(),
+				startupMs, afterRunMs, cds);
+	}
+
+	private static java.time.Instant instant(JsonNode summary, String field, java.time.Instant otherwise) {
+		String value = summary.path(field).asString(null);
+		return value == null ? otherwise : java.time.Instant.parse(value);
 	}
 
 	/** CPU time (user + system) a live process has used, from /proc (0 once it is gone). */
@@ -380,6 +441,8 @@ public final class Benchmark implements Callable<Integer> {
 			.reduce((a, b) -> a + ", " + b)
 			.orElse("none")));
 		row(t, "wall time", String.format(Locale.ROOT, "%.1f s", r.wallMs() / 1000.0));
+		row(t, "start-up (process start → run start" + (r.cds() ? ", with CDS" : "") + "); after the run",
+				String.format(Locale.ROOT, "%.1f s; %.1f s", r.startupMs() / 1000.0, r.afterRunMs() / 1000.0));
 		row(t, "records/s", String.format(Locale.ROOT, "%,.0f", r.recordsPerSecond()));
 		row(t, "Cliniko requests", String.format(Locale.ROOT, "%,d", r.clinikoRequests()));
 		row(t, "HubSpot requests", String.format(Locale.ROOT, "%,d", r.hubspotRequests()));

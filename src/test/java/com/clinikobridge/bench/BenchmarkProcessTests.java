@@ -38,7 +38,28 @@ class BenchmarkProcessTests {
 			.containsPattern("\\| HubSpot requests \\| [1-9]")
 			.containsPattern("\\| Cliniko requests \\| [1-9]")
 			.contains("wall ÷ bound")
-			.containsPattern("\\| peak heap \\(-Xmx512m\\) \\| [1-9]");
+			.containsPattern("\\| peak heap \\(-Xmx512m\\) \\| [1-9]")
+			.containsPattern("\\| start-up \\(process start → run start\\); after the run \\| \\d+\\.\\d s; \\d+\\.\\d s \\|");
+	}
+
+	@Test
+	void withCdsTheBridgeStartsFromTheReadmesClassDataSharingArchive() throws Exception {
+		// given the README's recipe: extracted jar, archive trained once
+		String[] args = { "--scenarios=csv-real", "--csv-patients=20", "--database=h2", "--heap=512m", "--cds",
+				"--work=" + work };
+
+		// when
+		int exit = new CommandLine(new Benchmark()).execute(args);
+
+		// then the archive was written, and the run started from it and completed
+		assertThat(exit).isZero();
+		assertThat(work.resolve("cds/app/cliniko-bridge.jsa")).isNotEmptyFile();
+		assertThat(Files.readString(work.resolve("results.md")))
+			.containsPattern("\\| exit code \\| 0 \\|")
+			.containsPattern("\\| start-up \\(process start → run start, with CDS\\); after the run \\| \\d+\\.\\d s");
+		// (the JVM warns on stdout, in its unified log, when it cannot map the archive)
+		assertThat(Files.readString(work.resolve("csv-real/bridge.out")) + Files.readString(work.resolve("csv-real/bridge.err")))
+			.doesNotContain("Unable to use shared archive");
 	}
 
 }

@@ -52,6 +52,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.core.step.tasklet.TaskletStep;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -178,7 +179,7 @@ class MigrationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return new StepBuilder("prepare", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
+		return stoppable(new StepBuilder("prepare", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	@Bean
@@ -209,7 +210,7 @@ class MigrationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return new StepBuilder("schema", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
+		return stoppable(new StepBuilder("schema", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	@Bean
@@ -236,7 +237,7 @@ class MigrationJobConfiguration {
 			log.info("Practitioners: {}, resolved to owners: {}", practitioners.size(), resolved);
 			return RepeatStatus.FINISHED;
 		};
-		return new StepBuilder("owners", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
+		return stoppable(new StepBuilder("owners", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	@Bean
@@ -263,7 +264,7 @@ class MigrationJobConfiguration {
 			return RepeatStatus.FINISHED;
 		};
 		// Runs again on restart: a dry run keeps its claims in memory only.
-		return new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build();
+		return stoppable(new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	/**
@@ -296,7 +297,13 @@ class MigrationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return new StepBuilder("reconcileTotals", jobRepository).tasklet(tasklet, tm).build();
+		return stoppable(new StepBuilder("reconcileTotals", jobRepository).tasklet(tasklet, tm).build());
+	}
+
+	/** A set-up step that a stop request skips (before it starts) or ends STOPPED (after it commits). */
+	private Step stoppable(TaskletStep step) {
+		step.setInterruptionPolicy(stop);
+		return step;
 	}
 
 	private <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,

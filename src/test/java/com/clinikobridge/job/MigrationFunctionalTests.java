@@ -225,6 +225,35 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 		}
 	}
 
+	@Test
+	void stopRequestedBeforeTheRunStartsSkipsEveryStepAndTheRestartDoesItAll() {
+		try (ClinicScenario s = new ClinicScenario(13, 40, work)) {
+			// given a stop already requested (SIGTERM while the process was starting)
+			stop.requestStop();
+			int stopped;
+			try {
+				// when a migration starts
+				stopped = s.run(commands, "migrate", "--no-approval", "--source=api");
+			}
+			finally {
+				stop.reset();
+			}
+
+			// then its first step stops before doing anything, and nothing is written to HubSpot
+			String runId = s.lastRunId();
+			assertThat(stopped).as(s.out + s.err).isEqualTo(1);
+			assertThat(s.summary(runId).path("status").asString()).isEqualTo("STOPPED");
+			assertThat(jdbc.queryForList("SELECT s.STEP_NAME FROM BATCH_STEP_EXECUTION s JOIN bridge_run r"
+					+ " ON r.job_execution_id = s.JOB_EXECUTION_ID WHERE r.run_id = ?", String.class, runId))
+				.containsExactly("prepare");
+			assertThat(SyncFunctionalTests.writes(s.hubspot)).as("HubSpot writes").isZero();
+
+			// and its restart migrates the whole clinic
+			assertThat(s.run(commands, "restart", runId)).as(s.out + s.err).isZero();
+			assertMigrated(s, false);
+		}
+	}
+
 	private static long createdInAllObjects(JsonNode summary) {
 		long created = 0;
 		for (JsonNode object : summary.path("objects")) {

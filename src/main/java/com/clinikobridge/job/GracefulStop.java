@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
  * {@code sync --every} stops waiting for its next trigger.
  *
  * <p>
- * Every chunk step uses this as its interruption policy, so the step's own thread notices the
- * request at its next chunk boundary and marks its step execution to terminate. Nothing else
- * writes the job repository: {@code JobOperator.stop} updates the running step execution from
+ * Every step uses this as its interruption policy, so the step's own thread notices the request
+ * at its next chunk boundary (a set-up tasklet: before it starts or after it commits) and marks
+ * its step execution to terminate. Nothing else writes the job repository: {@code JobOperator.stop} updates the running step execution from
  * the signal thread, which races the step's own update of it and fails the run with an
  * {@code OptimisticLockingFailureException} instead of stopping it.
  */
@@ -41,7 +41,8 @@ public class GracefulStop implements StepInterruptionPolicy {
 	}
 
 	/**
-	 * Called by a chunk step on its own thread before each chunk.
+	 * Called by a step on its own thread at each chunk boundary (Spring Batch 6
+	 * {@code StepInterruptionPolicy}).
 	 * @throws JobInterruptedException when a stop was requested or the thread was interrupted;
 	 * the step execution is then marked terminate-only, so the step ends STOPPED
 	 */

@@ -81,7 +81,7 @@ class MigrationJobConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(MigrationJobConfiguration.class);
 
-	// Each chunk step asks it at its chunk boundaries whether to stop (SIGTERM).
+	// Every step asks it at its chunk boundaries whether to stop (SIGTERM).
 	private final GracefulStop stop;
 
 	MigrationJobConfiguration(GracefulStop stop) {

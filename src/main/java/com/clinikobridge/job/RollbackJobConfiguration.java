@@ -52,7 +52,7 @@ class RollbackJobConfiguration {
 
 	static final String JOB_NAME = "rollback";
 
-	// Each chunk step asks it at its chunk boundaries whether to stop (SIGTERM).
+	// Every step asks it at its chunk boundaries whether to stop (SIGTERM).
 	private final GracefulStop stop;
 
 	RollbackJobConfiguration(GracefulStop stop) {
@@ -72,7 +72,7 @@ class RollbackJobConfiguration {
 			.build();
 	}
 
-	/** A set-up step that a stop request skips (before it starts) or ends STOPPED (after it commits). */
+	/** A tasklet step that a stop request skips (before it starts) or ends STOPPED (after it commits). */
 	private Step stoppable(TaskletStep step) {
 		step.setInterruptionPolicy(stop);
 		return step;

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.StepInterruptionPolicy;
+import org.springframework.batch.core.step.tasklet.TaskletStep;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,9 +17,10 @@ import org.springframework.stereotype.Component;
  * <p>
  * Every step uses this as its interruption policy, so the step's own thread notices the request
  * at its next chunk boundary (a set-up tasklet: before it starts or after it commits) and marks
- * its step execution to terminate. Nothing else writes the job repository: {@code JobOperator.stop} updates the running step execution from
- * the signal thread, which races the step's own update of it and fails the run with an
- * {@code OptimisticLockingFailureException} instead of stopping it.
+ * its step execution to terminate. Nothing else writes the job repository. (Spring Batch 6's
+ * {@code JobOperator.stop} updates the running step execution from the signal thread, which
+ * races the step's own update of it and fails the run with an
+ * {@code OptimisticLockingFailureException} instead of stopping it.)
  */
 @Component
 public class GracefulStop implements StepInterruptionPolicy {
@@ -52,6 +54,12 @@ public class GracefulStop implements StepInterruptionPolicy {
 			stepExecution.setTerminateOnly();
 			throw new JobInterruptedException("Stop requested");
 		}
+	}
+
+	/** A tasklet step that a stop request skips (before it starts) or ends STOPPED (after it commits). */
+	TaskletStep stoppable(TaskletStep step) {
+		step.setInterruptionPolicy(this);
+		return step;
 	}
 
 	/** Forgets a stop request (tests that stop a scheduled sync and go on in the same process). */

@@ -52,7 +52,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.core.step.tasklet.TaskletStep;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -179,7 +178,7 @@ class MigrationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return stoppable(new StepBuilder("prepare", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
+		return stop.stoppable(new StepBuilder("prepare", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	@Bean
@@ -210,7 +209,7 @@ class MigrationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return stoppable(new StepBuilder("schema", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
+		return stop.stoppable(new StepBuilder("schema", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	@Bean
@@ -237,7 +236,7 @@ class MigrationJobConfiguration {
 			log.info("Practitioners: {}, resolved to owners: {}", practitioners.size(), resolved);
 			return RepeatStatus.FINISHED;
 		};
-		return stoppable(new StepBuilder("owners", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
+		return stop.stoppable(new StepBuilder("owners", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	@Bean
@@ -264,7 +263,7 @@ class MigrationJobConfiguration {
 			return RepeatStatus.FINISHED;
 		};
 		// Runs again on restart: a dry run keeps its claims in memory only.
-		return stoppable(new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
+		return stop.stoppable(new StepBuilder("patientEmails", jobRepository).tasklet(tasklet, tm).allowStartIfComplete(true).build());
 	}
 
 	/**
@@ -297,13 +296,7 @@ class MigrationJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return stoppable(new StepBuilder("reconcileTotals", jobRepository).tasklet(tasklet, tm).build());
-	}
-
-	/** A set-up step that a stop request skips (before it starts) or ends STOPPED (after it commits). */
-	private Step stoppable(TaskletStep step) {
-		step.setInterruptionPolicy(stop);
-		return step;
+		return stop.stoppable(new StepBuilder("reconcileTotals", jobRepository).tasklet(tasklet, tm).build());
 	}
 
 	private <I> Step objectStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,

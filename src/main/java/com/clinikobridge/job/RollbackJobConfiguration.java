@@ -26,7 +26,6 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
-import org.springframework.batch.core.step.tasklet.TaskletStep;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -70,12 +69,6 @@ class RollbackJobConfiguration {
 			.next(rollbackArchivesStep)
 			.next(rollbackSchemaStep)
 			.build();
-	}
-
-	/** A tasklet step that a stop request skips (before it starts) or ends STOPPED (after it commits). */
-	private Step stoppable(TaskletStep step) {
-		step.setInterruptionPolicy(stop);
-		return step;
 	}
 
 	private <T> Step undoStep(String name, JobRepository jobRepository, PlatformTransactionManager tm,
@@ -196,7 +189,7 @@ class RollbackJobConfiguration {
 			}
 			return RepeatStatus.FINISHED;
 		};
-		return stoppable(new StepBuilder("rollbackSchema", jobRepository).tasklet(tasklet, tm).build());
+		return stop.stoppable(new StepBuilder("rollbackSchema", jobRepository).tasklet(tasklet, tm).build());
 	}
 
 	/** Removes a schema object when nothing uses it. @return why it was kept, or null when removed */

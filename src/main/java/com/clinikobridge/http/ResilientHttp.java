@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,17 @@ public final class ResilientHttp {
 	 * @throws ApiUnavailableException when the retry budget is spent or a 429 is not to be retried
 	 */
 	public HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody) {
-		return send(method, pathOrUrl, jsonBody, true);
+		return send(method, pathOrUrl, jsonBody, true, null);
+	}
+
+	/**
+	 * Like {@link #send(HttpMethod, String, String)}, and a 2xx answer whose body
+	 * {@code wellFormed} refuses (empty, HTML from a proxy, cut short) is retried like a 5xx: it
+	 * says nothing about the request, so it is never taken as an empty result.
+	 * @throws ApiUnavailableException when the retry budget is spent, naming the malformed answer
+	 */
+	public HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody, Predicate<HttpReply> wellFormed) {
+		return send(method, pathOrUrl, jsonBody, true, wellFormed);
 	}
 
 	/**
@@ -85,10 +96,11 @@ public final class ResilientHttp {
 	 * @throws ApiUnavailableException on an I/O error, a timeout or a 5xx answer
 	 */
 	public HttpReply sendOnce(HttpMethod method, String pathOrUrl, String jsonBody) {
-		return send(method, pathOrUrl, jsonBody, false);
+		return send(method, pathOrUrl, jsonBody, false, null);
 	}
 
-	private HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody, boolean idempotent) {
+	private HttpReply send(HttpMethod method, String pathOrUrl, String jsonBody, boolean idempotent,
+			Predicate<HttpReply> wellFormed) {
 		String path = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl).getPath() : pathOrUrl;
 		for (int attempt = 1;; attempt++) {
 			rateLimit.acquire();
@@ -127,6 +139,10 @@ public final class ResilientHttp {
 			else if (reply.status() >= 500 || reply.status() == 408 || reply.status() == 423
 					|| reply.status() == 477) {
 				problem = String.valueOf(reply.status());
+				wait = budget.backoff(attempt);
+			}
+			else if (reply.ok() && wellFormed != null && !wellFormed.test(reply)) {
+				problem = reply.status() + " with a body that is not a well-formed " + api + " answer";
 				wait = budget.backoff(attempt);
 			}
 			else {

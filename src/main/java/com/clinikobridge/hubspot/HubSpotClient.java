@@ -158,6 +158,16 @@ public final class HubSpotClient {
 		return reply.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(reply.body());
 	}
 
+	/** A CRM search; an answer without a {@code results} array is retried, never read as "none found". */
+	private JsonNode search(String objectType, JsonNode body) {
+		HttpReply reply = http.send(HttpMethod.POST, paths.objects(objectType) + "/search", JSON.writeValueAsString(body),
+				HubSpotClient::hasResults);
+		if (!reply.ok()) {
+			throw error(reply);
+		}
+		return JSON.readTree(reply.body());
+	}
+
 	static HubSpotException error(HttpReply reply) {
 		String category = null;
 		String message = reply.body();
@@ -326,7 +336,8 @@ public final class HubSpotClient {
 			ObjectNode props = input.putObject("properties");
 			inputs.get(key).forEach(props::put);
 		}
-		HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "upsert"), JSON.writeValueAsString(body));
+		HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "upsert"), JSON.writeValueAsString(body),
+				HubSpotClient::hasResults);
 		if (reply.status() == 400 || reply.status() == 409) {
 			if (keys.size() == 1) {
 				outcome.refused().put(keys.get(0), error(reply).getMessage());
@@ -419,8 +430,35 @@ public final class HubSpotClient {
 		return found;
 	}
 
-	/** A record as HubSpot holds it now: its id and the values of the properties asked for (empty ones left out). */
-	public record Current(String hubspotId, Map<String, String> values) {
+	/**
+	 * A record as HubSpot holds it now: its id, the values of the properties asked for (empty ones
+	 * left out), and when HubSpot created it (null when the answer did not say).
+	 */
+	public record Current(String hubspotId, Map<String, String> values, Instant createdAt) {
+
+		public Current(String hubspotId, Map<String, String> values) {
+			this(hubspotId, values, null);
+		}
+	}
+
+	/**
+	 * Reads records by HubSpot record id ({@code batch/read}, ≤ 100 per call) with their
+	 * creation time; records HubSpot does not hold (or holds archived) are left out.
+	 * @return record id → the record
+	 * @throws com.clinikobridge.http.ApiUnavailableException when HubSpot keeps answering with
+	 * something that is not a batch/read answer
+	 */
+	public Map<String, Current> readCurrent(String objectType, Collection<String> ids, Collection<String> properties) {
+		Map<String, Current> found = new HashMap<>();
+		for (JsonNode r : batchRead(objectType, null, new ArrayList<>(ids), new ArrayList<>(properties), true)) {
+			found.put(r.path("id").asString(), new Current(r.path("id").asString(), values(r), createdAt(r)));
+		}
+		return found;
+	}
+
+	private static Instant createdAt(JsonNode record) {
+		String created = record.path("createdAt").asString(null);
+		return created == null ? null : Instant.parse(created);
 	}
 
 	/**
@@ -440,7 +478,7 @@ public final class HubSpotClient {
 			Map<String, String> values = values(r);
 			String key = values.get(idProperty);
 			if (key != null) {
-				found.put(key, new Current(r.path("id").asString(), values));
+				found.put(key, new Current(r.path("id").asString(), values, createdAt(r)));
 			}
 		}
 		return found;
@@ -456,7 +494,11 @@ public final class HubSpotClient {
 		return values;
 	}
 
-	/** {@code batch/read} in calls of 100: the records found (a 207 lists the missing ones as errors). */
+	/**
+	 * {@code batch/read} in calls of 100: the records found (a 207 lists the missing ones as
+	 * errors). An answer that is not a JSON object with a {@code results} array (an empty 200, a
+	 * proxy's HTML page, JSON cut short) is retried and never read as "no results".
+	 */
 	private List<JsonNode> batchRead(String objectType, String idProperty, List<String> ids, List<String> properties,
 			boolean strict) {
 		List<JsonNode> results = new ArrayList<>();
@@ -469,7 +511,8 @@ public final class HubSpotClient {
 			properties.forEach(props::add);
 			ArrayNode inputs = body.putArray("inputs");
 			batch.forEach(id -> inputs.addObject().put("id", id));
-			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body));
+			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "read"), JSON.writeValueAsString(body),
+					HubSpotClient::hasResults);
 			if (!reply.ok() && reply.status() != 207) {
 				if (strict) {
 					throw error(reply);
@@ -481,6 +524,17 @@ public final class HubSpotClient {
 		return results;
 	}
 
+	/** Whether an answer is a JSON object with a {@code results} array, as batch and search answers are. */
+	static boolean hasResults(HttpReply reply) {
+		try {
+			JsonNode body = JSON.readTree(reply.body());
+			return body != null && body.isObject() && body.path("results").isArray();
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	private static String firstOf(JsonNode array) {
 		return array.isArray() && !array.isEmpty() ? array.get(0).asString() : null;
 	}
@@ -488,15 +542,28 @@ public final class HubSpotClient {
 	/**
 	 * Creates records ({@code batch/create}, ≤ 100 per call), for portals without a unique ID
 	 * property. Each input carries an {@code objectWriteTraceId} so one bad record is reported
-	 * alone (207). Sent once: a lost answer is not retried, since the records may exist.
+	 * alone (207). Sent once: a batch whose answer is lost (no answer, a 5xx, a 2xx that is not a
+	 * batch answer) is not repeated, since its records may exist; its keys come back as
+	 * {@code unanswered}, for the caller to look up before creating them again.
 	 * @param inputs source key → properties (the properties include the source key property)
 	 */
-	public UpsertOutcome create(String objectType, String keyProperty, Map<String, Map<String, String>> inputs) {
+	public Created create(String objectType, String keyProperty, Map<String, Map<String, String>> inputs) {
 		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
+		List<String> unanswered = new ArrayList<>();
 		List<String> keys = new ArrayList<>(inputs.keySet());
 		for (List<String> batch : batches(keys, 100)) {
-			HttpReply reply = http.sendOnce(HttpMethod.POST, paths.batch(objectType, "create"),
-					createBody(batch, inputs, null));
+			HttpReply reply;
+			try {
+				reply = http.sendOnce(HttpMethod.POST, paths.batch(objectType, "create"), createBody(batch, inputs, null));
+			}
+			catch (com.clinikobridge.http.ApiUnavailableException ex) {
+				unanswered.addAll(batch);
+				continue;
+			}
+			if (reply.ok() && !hasResults(reply)) {
+				unanswered.addAll(batch);
+				continue;
+			}
 			if (!reply.ok()) {
 				throw error(reply);
 			}
@@ -514,7 +581,46 @@ public final class HubSpotClient {
 				}
 			}
 		}
-		return outcome;
+		return new Created(outcome, unanswered);
+	}
+
+	/** What {@link #create} did: the records created or refused, and the keys whose answer was lost. */
+	public record Created(UpsertOutcome outcome, List<String> unanswered) {
+	}
+
+	/**
+	 * Finds records whose {@code property} holds one of {@code values} (CRM search), with each
+	 * record's creation time. The search index lags writes by seconds to a minute.
+	 * @return value → the records found, in id order
+	 */
+	public Map<String, List<Current>> searchCurrent(String objectType, String property, List<String> values) {
+		Map<String, List<Current>> found = new HashMap<>();
+		for (List<String> batch : batches(values, 100)) {
+			String after = null;
+			do {
+				ObjectNode body = JSON.createObjectNode().put("limit", 100);
+				if (after != null) {
+					body.put("after", after);
+				}
+				body.putArray("properties").add(property);
+				ArrayNode filterValues = body.putArray("filterGroups")
+					.addObject()
+					.putArray("filters")
+					.addObject()
+					.put("propertyName", property)
+					.put("operator", "IN")
+					.putArray("values");
+				batch.forEach(filterValues::add);
+				JsonNode page = search(objectType, body);
+				for (JsonNode r : page.path("results")) {
+					found.computeIfAbsent(r.path("properties").path(property).asString(""), k -> new ArrayList<>())
+						.add(new Current(r.path("id").asString(), values(r), createdAt(r)));
+				}
+				after = page.path("paging").path("next").path("after").asString(null);
+			}
+			while (after != null);
+		}
+		return found;
 	}
 
 	/**
@@ -646,31 +752,8 @@ public final class HubSpotClient {
 	 */
 	public Map<String, List<String>> searchAll(String objectType, String property, List<String> values) {
 		Map<String, List<String>> found = new HashMap<>();
-		for (List<String> batch : batches(values, 100)) {
-			String after = null;
-			do {
-				ObjectNode body = JSON.createObjectNode().put("limit", 100);
-				if (after != null) {
-					body.put("after", after);
-				}
-				body.putArray("properties").add(property);
-				ArrayNode filterValues = body.putArray("filterGroups")
-					.addObject()
-					.putArray("filters")
-					.addObject()
-					.put("propertyName", property)
-					.put("operator", "IN")
-					.putArray("values");
-				batch.forEach(filterValues::add);
-				JsonNode page = call(HttpMethod.POST, paths.objects(objectType) + "/search", body);
-				for (JsonNode r : page.path("results")) {
-					found.computeIfAbsent(r.path("properties").path(property).asString(""), k -> new ArrayList<>())
-						.add(r.path("id").asString());
-				}
-				after = page.path("paging").path("next").path("after").asString(null);
-			}
-			while (after != null);
-		}
+		searchCurrent(objectType, property, values)
+			.forEach((value, records) -> found.put(value, records.stream().map(Current::hubspotId).toList()));
 		return found;
 	}
 
@@ -827,7 +910,7 @@ public final class HubSpotClient {
 		else {
 			filter.put("operator", "EQ").put("value", value);
 		}
-		return call(HttpMethod.POST, paths.objects(objectType) + "/search", body).path("total").asLong(0);
+		return search(objectType, body).path("total").asLong(0);
 	}
 
 	/** Deletes (archives) a property; one that is already gone is not an error. */

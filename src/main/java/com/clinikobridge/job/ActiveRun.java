@@ -198,6 +198,11 @@ public class ActiveRun {
 		return freshInHubSpot.computeIfAbsent(object, o -> check.getAsBoolean());
 	}
 
+	/** HubSpot refused a create as a duplicate: it holds records of this object, so read before-images. */
+	void notFresh(String object) {
+		freshInHubSpot.put(object, false);
+	}
+
 	/** Report notes steps leave for the end of the run (e.g. schema a rollback kept). */
 	void note(String note) {
 		notes.add(note);

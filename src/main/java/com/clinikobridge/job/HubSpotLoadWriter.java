@@ -6,6 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.time.Instant;
+
+import com.clinikobridge.http.ApiUnavailableException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +32,8 @@ import com.clinikobridge.ledger.Ledger.Action;
 import com.clinikobridge.ledger.Ledger.Entry;
 import com.clinikobridge.ledger.Ledger.Mapped;
 import com.clinikobridge.ledger.Ledger.Rejected;
+import com.clinikobridge.ledger.WriteProofs;
+import com.clinikobridge.ledger.WriteProofs.Proof;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +60,12 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 
 	private final Ledger ledger;
 
-	HubSpotLoadWriter(ActiveRun run, Ledger ledger) {
+	private final WriteProofs proofs;
+
+	HubSpotLoadWriter(ActiveRun run, Ledger ledger, WriteProofs proofs) {
 		this.run = run;
 		this.ledger = ledger;
+		this.proofs = proofs;
 	}
 
 	@Override
@@ -129,11 +137,14 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			HubSpotClient hubspot = run.hubspot();
 			Map<String, BeforeImage> images = captureBeforeImages(hubspot, mapping, toSend, before);
 			Map<String, Written> createdInline = createNew(hubspot, mapping, toSend, before, images, valid, targetIds);
+			Set<String> created = new HashSet<>(prove(object, createdInline, toSend, images));
+			created.addAll(settleUnconfirmed(hubspot, mapping, toSend, before, images, createdInline.keySet()));
 			Map<String, Map<String, String>> rest = new LinkedHashMap<>(toSend);
 			rest.keySet().removeAll(createdInline.keySet());
 			UpsertOutcome outcome = rest.isEmpty() ? new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>())
 					: run.withoutUniqueId(mapping.hubspotType()) ? writeThroughIdMap(hubspot, mapping, rest, before)
 							: hubspot.upsert(mapping.hubspotType(), mapping.idProperty(), rest);
+			created.addAll(prove(object, outcome.written(), toSend, images));
 			outcome.written().putAll(createdInline);
 			outcome.refused().forEach((key, message) -> rejected
 				.add(new Rejected(object, valid.get(key).sourceRef(), key, null, "HubSpot refused it: " + message)));
@@ -144,7 +155,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 						valid.get(key).sourceValues()));
 			}
 			outcome.written().forEach((key, written) -> {
-				entries.add(new Entry(key, written.hubspotId(), action(written, before.containsKey(key), images.get(key)),
+				entries.add(new Entry(key, written.hubspotId(), created.contains(key) ? Action.CREATED : Action.UPDATED,
 						hashes.get(key)));
 				Set<String> to = new java.util.TreeSet<>();
 				for (Target t : targets(valid.get(key), targetIds)) {
@@ -263,8 +274,11 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		toSend.values().forEach(p -> properties.addAll(p.keySet()));
 		Map<String, Current> current = new HashMap<>();
 		// A first migration into a portal without any of these records needs no reads: one count
-		// (CRM search) per object instead of a batch read per chunk. A restart after committed
-		// chunks reads again; records an earlier attempt sent already have their image.
+		// (CRM search) per object instead of a batch read per chunk. The count is only a hint (the
+		// search index lags): each record is then sent as a batch/create, which HubSpot refuses for
+		// a record that already holds the unique value, and settleUnconfirmed reads those. A
+		// restart after committed chunks reads again; records an earlier attempt sent already have
+		// their image.
 		boolean fresh = run.freshInHubSpot(mapping.clinikoName(), () -> !ledger.hasMapped(mapping.clinikoName())
 				&& hubspot.count(mapping.hubspotType(), mapping.idProperty(), null) == 0);
 		if (fresh) {
@@ -281,21 +295,95 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 					properties));
 		}
 		List<BeforeImage> images = new ArrayList<>();
-		toSend.forEach((key, sent) -> {
-			Current now = current.get(key);
-			Map<String, String> changed = new LinkedHashMap<>();
-			if (now != null) {
-				sent.forEach((property, value) -> {
-					String old = now.values().get(property);
-					if (!(old == null ? "" : old).equals(value == null ? "" : value)) {
-						changed.put(property, old);
-					}
-				});
-			}
-			images.add(new BeforeImage(0, mapping.clinikoName(), key, now == null ? null : now.hubspotId(), now != null,
-					changed));
-		});
+		toSend.forEach((key, sent) -> images.add(image(mapping, key, sent, current.get(key))));
 		return ledger.saveBeforeImages(run.runId(), mapping.clinikoName(), images);
+	}
+
+	/**
+	 * Notes at once what HubSpot answered for these records (docs/safety.md): created only when
+	 * HubSpot said so ({@code Written.isNew}).
+	 * @return the records this run has proven it created, of those given (earlier attempts included)
+	 */
+	private Set<String> prove(String object, Map<String, Written> written, Map<String, Map<String, String>> sent,
+			Map<String, BeforeImage> images) {
+		Map<String, Proof> answered = new LinkedHashMap<>();
+		written.forEach((key, w) -> answered.put(key, new Proof(w.hubspotId(), w.isNew() || createdByRun(w, images.get(key)),
+				sent.get(key))));
+		return proofs.prove(run.runId(), object, answered);
+	}
+
+	/**
+	 * A record whose image says HubSpot did not hold it when this run read it, and that HubSpot
+	 * says it created after the run started: an earlier attempt of this run created it and its
+	 * answer was lost (a retried upsert answers {@code new: false} for it).
+	 */
+	private boolean createdByRun(Written w, BeforeImage image) {
+		return image != null && !image.existed() && w.createdAt() != null && !w.createdAt().isBefore(run.startedAt());
+	}
+
+	/**
+	 * Records whose before-image says HubSpot did not hold them, but which {@code batch/create}
+	 * did not create (HubSpot refused the batch, most often because a record already holds the
+	 * unique value, or the answer was lost and the retry found it). A first attempt of this run
+	 * may have proved it created them; otherwise they are read by unique ID (a consistent read):
+	 * one HubSpot says it created after this run started was created by this run (its answer was
+	 * lost), any other existed before the run, and its before-image is replaced by what HubSpot
+	 * holds, so rollback restores it instead of archiving it.
+	 * @return the records among them this run created
+	 */
+	private Set<String> settleUnconfirmed(HubSpotClient hubspot, ObjectMapping mapping,
+			Map<String, Map<String, String>> toSend, Map<String, Mapped> before, Map<String, BeforeImage> images,
+			Set<String> createdInline) {
+		if (run.withoutUniqueId(mapping.hubspotType()) || mapping.idProperty() == null) {
+			return Set.of();
+		}
+		List<String> unconfirmed = toSend.keySet().stream().filter(k -> !createdInline.contains(k)
+				&& !before.containsKey(k) && images.get(k) != null && !images.get(k).existed()).toList();
+		if (unconfirmed.isEmpty()) {
+			return Set.of();
+		}
+		run.notFresh(mapping.clinikoName()); // HubSpot holds some: read before-images from now on
+		Set<String> created = new HashSet<>();
+		proofs.byClinikoId(run.runId(), mapping.clinikoName(), unconfirmed).forEach((key, w) -> {
+			if (w.created()) {
+				created.add(key);
+			}
+		});
+		Set<String> properties = new java.util.TreeSet<>();
+		toSend.values().forEach(p -> properties.addAll(p.keySet()));
+		List<String> toRead = unconfirmed.stream().filter(k -> !created.contains(k)).toList();
+		Map<String, Current> current = toRead.isEmpty() ? Map.of()
+				: hubspot.readByUniqueId(mapping.hubspotType(), mapping.idProperty(), toRead, properties);
+		Map<String, Written> lostAnswers = new LinkedHashMap<>();
+		List<BeforeImage> existed = new ArrayList<>();
+		current.forEach((key, now) -> {
+			if (now.createdAt() != null && !now.createdAt().isBefore(run.startedAt())) {
+				lostAnswers.put(key, new Written(now.hubspotId(), true, now.createdAt()));
+			}
+			else {
+				BeforeImage image = image(mapping, key, toSend.get(key), now);
+				existed.add(image);
+				images.put(key, image);
+			}
+		});
+		ledger.beforeImagesExisted(run.runId(), mapping.clinikoName(), existed);
+		created.addAll(prove(mapping.clinikoName(), lostAnswers, toSend, images));
+		return created;
+	}
+
+	/** A before-image of a record HubSpot holds: the old values of the properties this write changes. */
+	private static BeforeImage image(ObjectMapping mapping, String key, Map<String, String> sent, Current now) {
+		Map<String, String> changed = new LinkedHashMap<>();
+		if (now != null) {
+			sent.forEach((property, value) -> {
+				String old = now.values().get(property);
+				if (!(old == null ? "" : old).equals(value == null ? "" : value)) {
+					changed.put(property, old);
+				}
+			});
+		}
+		return new BeforeImage(0, mapping.clinikoName(), key, now == null ? null : now.hubspotId(), now != null,
+				changed);
 	}
 
 	/** An association target in HubSpot: its object type, record id and the association type id. */
@@ -385,7 +473,10 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 	 * Writes for a portal that refused the unique ID property: records in the id map are
 	 * updated by HubSpot id; records a crashed attempt may have created (pending notes) are
 	 * looked up by their Cliniko id property and adopted; the rest are created, after a pending
-	 * note is committed for them. No record is ever created twice.
+	 * note is committed for them. A create whose answer is lost (a fault, a timeout, a garbled
+	 * body) is resolved within the run: once the search index has caught up
+	 * ({@code HUBSPOT_SEARCH_LAG_MS}) what landed is adopted and the rest is created again, until
+	 * the retry budget is spent. No record is ever created twice.
 	 */
 	private UpsertOutcome writeThroughIdMap(HubSpotClient hubspot, ObjectMapping mapping,
 			Map<String, Map<String, String>> toSend, Map<String, Mapped> before) {
@@ -393,34 +484,19 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		Map<String, String> hubspotIds = new LinkedHashMap<>();
 		toSend.keySet().stream().filter(before::containsKey).forEach(k -> hubspotIds.put(k, before.get(k).hubspotId()));
 		List<String> unmapped = toSend.keySet().stream().filter(k -> !before.containsKey(k)).toList();
-		List<String> pending = ledger.pendingCreates(object, unmapped);
-		Set<String> adopted = new HashSet<>();
-		if (!pending.isEmpty()) {
-			Map<String, String> found = new HashMap<>(hubspot.search(mapping.hubspotType(), mapping.idProperty(), pending));
-			if (found.size() < pending.size()) {
-				// The search index lags new records by seconds: look once more before creating.
-				sleep(run.settings().searchLag());
-				found.putAll(hubspot.search(mapping.hubspotType(), mapping.idProperty(), pending));
-			}
-			found.forEach((key, id) -> {
-				hubspotIds.put(key, id);
-				adopted.add(key);
-			});
-		}
+		Map<String, Current> adopted = adopt(hubspot, mapping, ledger.pendingCreates(object, unmapped), true);
+		adopted.forEach((key, found) -> hubspotIds.put(key, found.hubspotId()));
 		UpsertOutcome outcome = new UpsertOutcome(new LinkedHashMap<>(), new LinkedHashMap<>());
 		Map<String, Map<String, String>> updates = new LinkedHashMap<>();
-		Map<String, String> keyById = new HashMap<>();
-		hubspotIds.forEach((key, id) -> {
-			updates.put(id, toSend.get(key));
-			keyById.put(id, key);
-		});
+		hubspotIds.forEach((key, id) -> updates.put(id, toSend.get(key)));
 		Map<String, String> refusedIds = hubspot.update(mapping.hubspotType(), updates);
 		hubspotIds.forEach((key, id) -> {
 			if (refusedIds.containsKey(id)) {
 				outcome.refused().put(key, refusedIds.get(id));
 			}
 			else {
-				outcome.written().put(key, new Written(id, adopted.contains(key), null));
+				Instant createdAt = adopted.containsKey(key) ? adopted.get(key).createdAt() : null;
+				outcome.written().put(key, new Written(id, false, createdAt));
 			}
 		});
 		Map<String, Map<String, String>> creates = new LinkedHashMap<>();
@@ -429,14 +505,66 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 				creates.put(key, properties);
 			}
 		});
-		if (!creates.isEmpty()) {
-			ledger.pendingCreates(run.runId(), object, creates.keySet());
-			UpsertOutcome created = hubspot.create(mapping.hubspotType(), mapping.idProperty(), creates);
-			outcome.written().putAll(created.written());
-			outcome.refused().putAll(created.refused());
-		}
+		createResolvingLostAnswers(hubspot, mapping, creates, outcome);
 		ledger.createsSettled(object, outcome.written().keySet());
 		return outcome;
+	}
+
+	/**
+	 * Creates records without a unique ID property. After a lost answer, waits for the search
+	 * index, adopts the records that landed (with HubSpot's createdAt, which proves this run made
+	 * them) and creates the others again, at most as many times as the retry budget allows.
+	 * @throws ApiUnavailableException when answers are still lost after the last attempt
+	 */
+	private void createResolvingLostAnswers(HubSpotClient hubspot, ObjectMapping mapping,
+			Map<String, Map<String, String>> creates, UpsertOutcome outcome) {
+		Map<String, Map<String, String>> open = new LinkedHashMap<>(creates);
+		int attempts = run.settings().retryBudget().maxAttempts();
+		for (int attempt = 1; !open.isEmpty(); attempt++) {
+			ledger.pendingCreates(run.runId(), mapping.clinikoName(), open.keySet());
+			HubSpotClient.Created created = hubspot.create(mapping.hubspotType(), mapping.idProperty(), open);
+			outcome.written().putAll(created.outcome().written());
+			outcome.refused().putAll(created.outcome().refused());
+			if (created.unanswered().isEmpty()) {
+				return;
+			}
+			if (attempt >= attempts) {
+				throw new ApiUnavailableException("HubSpot did not answer " + created.unanswered().size() + " "
+						+ mapping.hubspotType() + " create(s) in " + attempt + " attempts; restart the run to resume");
+			}
+			log.info("{} {} create(s) unanswered; looking them up after the search lag", created.unanswered().size(),
+					mapping.hubspotType());
+			Map<String, Current> landed = adopt(hubspot, mapping, created.unanswered(), false);
+			landed.forEach((key, found) -> outcome.written().put(key, new Written(found.hubspotId(), false,
+					found.createdAt())));
+			open.keySet().retainAll(created.unanswered());
+			open.keySet().removeAll(landed.keySet());
+		}
+	}
+
+	/**
+	 * Looks records up by their Cliniko id property (CRM search), waiting for the search index
+	 * first ({@code HUBSPOT_SEARCH_LAG_MS}) unless {@code lookFirst}, which looks once before
+	 * waiting (a restart long after the crash needs no wait).
+	 * @return Cliniko id → the oldest record found
+	 */
+	private Map<String, Current> adopt(HubSpotClient hubspot, ObjectMapping mapping, List<String> keys,
+			boolean lookFirst) {
+		Map<String, Current> found = new HashMap<>();
+		if (keys.isEmpty()) {
+			return found;
+		}
+		if (lookFirst) {
+			hubspot.searchCurrent(mapping.hubspotType(), mapping.idProperty(), keys)
+				.forEach((key, records) -> found.put(key, records.get(0)));
+			if (found.size() == keys.size()) {
+				return found;
+			}
+		}
+		sleep(run.settings().searchLag());
+		hubspot.searchCurrent(mapping.hubspotType(), mapping.idProperty(), keys)
+			.forEach((key, records) -> found.put(key, records.get(0)));
+		return found;
 	}
 
 	private static void sleep(java.time.Duration wait) {
@@ -447,20 +575,6 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
 		}
-	}
-
-	/**
-	 * Created or updated: the before-image, stored before the first attempt to write the record,
-	 * knows whether HubSpot held it before this run; without one, a record new to the id map and
-	 * created after the run started counts as created.
-	 */
-	private Action action(Written written, boolean mappedBefore, BeforeImage image) {
-		if (image != null) {
-			return image.existed() ? Action.UPDATED : Action.CREATED;
-		}
-		boolean createdByThisRun = written.isNew() || (!mappedBefore && written.createdAt() != null
-				&& !written.createdAt().isBefore(run.startedAt().minusSeconds(1)));
-		return createdByThisRun ? Action.CREATED : Action.UPDATED;
 	}
 
 	/**

@@ -370,8 +370,8 @@ class MigrationJobConfiguration {
 	}
 
 	@Bean
-	HubSpotLoadWriter hubSpotLoadWriter(ActiveRun run, Ledger ledger) {
-		return new HubSpotLoadWriter(run, ledger);
+	HubSpotLoadWriter hubSpotLoadWriter(ActiveRun run, Ledger ledger, com.clinikobridge.ledger.WriteProofs proofs) {
+		return new HubSpotLoadWriter(run, ledger, proofs);
 	}
 
 	/** The object's reader when the run migrates it, else a reader of nothing. */

@@ -11,10 +11,11 @@ import com.clinikobridge.hubspot.HubSpotException;
 import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.Ledger.AddedAssociation;
 import com.clinikobridge.ledger.Ledger.BeforeImage;
-import com.clinikobridge.ledger.Ledger.CreatedRecord;
 import com.clinikobridge.ledger.Ledger.Rejected;
 import com.clinikobridge.ledger.Ledger.SchemaChange;
 import com.clinikobridge.ledger.RunStore;
+import com.clinikobridge.ledger.WriteProofs;
+import com.clinikobridge.ledger.WriteProofs.ProvenWrite;
 import com.clinikobridge.mapping.ObjectMapping;
 import tools.jackson.databind.JsonNode;
 
@@ -41,7 +42,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * run added, v4 batch archive), {@code rollbackRestores} (batch-update records the run updated
  * back to their before-images), {@code rollbackPutBack} (associations the run removed because a
  * record's target moved), {@code rollbackArchives} (batch-archive the records the run
- * created, 100 per call), {@code rollbackSchema} (with {@code --include-schema}: delete the
+ * proved it created and that nobody changed since, 100 per call), {@code rollbackSchema} (with {@code --include-schema}: delete the
  * properties, groups and pipeline the run created, when empty). Each chunk marks what it undid
  * in the ledger in its own transaction, so a rollback that is stopped or killed resumes where it
  * stopped, and a finished one has nothing left to do.
@@ -94,29 +95,23 @@ class RollbackJobConfiguration {
 
 	@Bean
 	Step rollbackRestoresStep(JobRepository jobRepository, PlatformTransactionManager tm,
-			ItemStreamReader<BeforeImage> beforeImageReader, ActiveRun run, Ledger ledger) {
+			ItemStreamReader<BeforeImage> beforeImageReader, ActiveRun run, Ledger ledger, WriteProofs proofs) {
 		// Images whose write never committed are restored too: setting the old values again is harmless.
+		// A value a person changed after the run is kept (RollbackChecks).
 		ItemWriter<BeforeImage> writer = (Chunk<? extends BeforeImage> chunk) -> {
-			Map<String, Map<String, Map<String, String>>> byType = new LinkedHashMap<>();
+			RollbackChecks.Restores restores = new RollbackChecks(run.hubspot(), proofs, run.targetRunId())
+				.restores(chunk.getItems());
 			Map<String, BeforeImage> byId = new LinkedHashMap<>();
-			for (BeforeImage image : chunk) {
-				if (image.properties().isEmpty()) {
-					continue; // HubSpot already held what the run sent
-				}
-				Map<String, String> values = new LinkedHashMap<>();
-				image.properties().forEach((property, old) -> values.put(property, old == null ? "" : old));
-				byType.computeIfAbsent(hubspotType(image.objectType()), k -> new LinkedHashMap<>())
-					.put(image.hubspotId(), values);
-				byId.put(image.hubspotId(), image);
-			}
+			chunk.forEach(image -> byId.put(image.hubspotId(), image));
 			List<Rejected> refused = new ArrayList<>();
-			byType.forEach((type, inputs) -> run.hubspot().update(type, inputs).forEach((id, message) -> {
+			restores.values().forEach((type, inputs) -> run.hubspot().update(type, inputs).forEach((id, message) -> {
 				BeforeImage image = byId.get(id);
 				refused.add(new Rejected(image.objectType(), "HubSpot " + type + " " + id, image.clinikoId(), null,
 						"HubSpot refused the restore: " + message));
 			}));
 			ledger.reject(run.runId(), refused);
 			ledger.imagesRestored(run.runId(), new ArrayList<>(chunk.getItems()));
+			proofs.kept(run.runId(), run.targetRunId(), restores.kept(), List.of());
 		};
 		return undoStep("rollbackRestores", jobRepository, tm, beforeImageReader, writer);
 	}
@@ -142,28 +137,26 @@ class RollbackJobConfiguration {
 
 	@Bean
 	Step rollbackArchivesStep(JobRepository jobRepository, PlatformTransactionManager tm,
-			ItemStreamReader<CreatedRecord> createdRecordReader, ActiveRun run, Ledger ledger) {
-		ItemWriter<CreatedRecord> writer = (Chunk<? extends CreatedRecord> chunk) -> {
-			Map<ObjectMapping, List<String>> ids = new LinkedHashMap<>();
-			Map<ObjectMapping, List<String>> unknown = new LinkedHashMap<>();
-			for (CreatedRecord r : chunk) {
-				ObjectMapping m = ObjectMapping.byName(r.objectType()).orElseThrow();
-				if (r.hubspotId() != null) {
-					ids.computeIfAbsent(m, k -> new ArrayList<>()).add(r.hubspotId());
-				}
-				else {
-					unknown.computeIfAbsent(m, k -> new ArrayList<>()).add(r.clinikoId());
-				}
-			}
-			// Created by a chunk that never committed: find them by their Cliniko id (all copies).
-			unknown.forEach((m, keys) -> run.hubspot()
-				.searchAll(m.hubspotType(), m.idProperty(), keys)
-				.values()
-				.forEach(found -> ids.computeIfAbsent(m, k -> new ArrayList<>()).addAll(found)));
-			ids.forEach((m, list) -> run.hubspot().archive(m.hubspotType(), list));
-			ledger.recordsArchived(run.runId(), run.targetRunId(), new ArrayList<>(chunk.getItems()));
+			ItemStreamReader<ProvenWrite> createdRecordReader, ItemWriter<ProvenWrite> rollbackArchiveWriter) {
+		return undoStep("rollbackArchives", jobRepository, tm, createdRecordReader, rollbackArchiveWriter);
+	}
+
+	/**
+	 * Archives only what HubSpot's answers proved the target run created, still as the run left it
+	 * (RollbackChecks); {@code force}: also records edited after the run.
+	 */
+	@Bean
+	@StepScope
+	ItemWriter<ProvenWrite> rollbackArchiveWriter(ActiveRun run, WriteProofs proofs,
+			@Value("#{jobParameters['runId']}") String runId, @Value("#{jobParameters['target']}") String target,
+			@Value("#{jobParameters['force']}") String force) {
+		return (Chunk<? extends ProvenWrite> chunk) -> {
+			RollbackChecks.Archives archives = new RollbackChecks(run.hubspot(), proofs, target)
+				.archives(chunk.getItems(), "true".equals(force));
+			archives.ids().forEach((type, ids) -> run.hubspot().archive(type, ids));
+			proofs.archived(runId, target, archives.archived());
+			proofs.kept(runId, target, archives.kept(), archives.keptRecords());
 		};
-		return undoStep("rollbackArchives", jobRepository, tm, createdRecordReader, writer);
 	}
 
 	@Bean
@@ -277,9 +270,9 @@ class RollbackJobConfiguration {
 
 	@Bean
 	@StepScope
-	ItemStreamReader<CreatedRecord> createdRecordReader(Ledger ledger,
+	ItemStreamReader<ProvenWrite> createdRecordReader(WriteProofs proofs,
 			@Value("#{jobParameters['target']}") String target) {
 		return new LedgerPageReader<>("rollback.archives",
-				(before, limit) -> ledger.recordsToArchive(target, before, limit), CreatedRecord::imageId);
+				(before, limit) -> proofs.createdToArchive(target, before, limit), ProvenWrite::writeId);
 	}
 }

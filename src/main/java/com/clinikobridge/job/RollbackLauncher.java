@@ -16,6 +16,9 @@ import com.clinikobridge.ledger.Ledger;
 import com.clinikobridge.ledger.Ledger.UndoCounts;
 import com.clinikobridge.ledger.RunStore;
 import com.clinikobridge.ledger.RunStore.Run;
+import com.clinikobridge.ledger.WriteProofs;
+import com.clinikobridge.ledger.WriteProofs.Kept;
+import com.clinikobridge.report.RollbackReport;
 import com.clinikobridge.mapping.MappingFile;
 import com.clinikobridge.report.ReportWriter;
 import com.clinikobridge.report.RunSummary;
@@ -48,9 +51,9 @@ public class RollbackLauncher {
 			"Rollback cannot undo side effects in HubSpot: workflows, sequences, emails or notifications that the"
 					+ " run's creates and updates triggered, integrations that copied the records elsewhere, and"
 					+ " property history (HubSpot keeps the run's values in each property's history).",
-			"Archived records stay in HubSpot's recycle bin for 90 days and can be restored there; changes people"
-					+ " made in HubSpot to the run's records after the run are overwritten by the restore or archived"
-					+ " with the record.");
+			"Archived records stay in HubSpot's recycle bin for 90 days and can be restored there. Changes people"
+					+ " made in HubSpot to the run's records after the run are kept (and listed), unless --force"
+					+ " archives records edited after the run.");
 
 	private final JobOperator jobOperator;
 
@@ -68,8 +71,15 @@ public class RollbackLauncher {
 
 	private final com.clinikobridge.ledger.SyncStore syncStore;
 
+	private final WriteProofs proofs;
+
+	private final PortalLock lock;
+
 	RollbackLauncher(JobOperator jobOperator, JobRepository jobRepository, Job rollbackJob, ActiveRun run,
-			Ledger ledger, RunStore runs, SettingsResolver settingsResolver, com.clinikobridge.ledger.SyncStore syncStore) {
+			Ledger ledger, RunStore runs, SettingsResolver settingsResolver, com.clinikobridge.ledger.SyncStore syncStore,
+			WriteProofs proofs, PortalLock lock) {
+		this.lock = lock;
+		this.proofs = proofs;
 		this.syncStore = syncStore;
 		this.jobOperator = jobOperator;
 		this.jobRepository = jobRepository;
@@ -92,6 +102,14 @@ public class RollbackLauncher {
 	public RunLauncher.Outcome rollback(RollbackRequest request, Map<String, String> overrides, PrintStream out)
 			throws Exception {
 		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (request.dryRun() || !settings.hasHubSpotToken()) {
+			return rollback(request, settings, out);
+		}
+		return lock.locked("rollback", settings, out, () -> rollback(request, settings, out));
+	}
+
+	private RunLauncher.Outcome rollback(RollbackRequest request, BridgeSettings settings, PrintStream out)
+			throws Exception {
 		String targetId = request.targetRunId();
 		Run target = runs.find(targetId)
 			.orElseThrow(() -> new ConfigurationException("rollback: there is no run '" + targetId + "' (see status)"));
@@ -150,6 +168,7 @@ public class RollbackLauncher {
 		JobExecution execution = jobOperator.start(rollbackJob, new JobParametersBuilder().addString("runId", runId)
 			.addString("target", targetId, false)
 			.addString("includeSchema", Boolean.toString(request.includeSchema()), false)
+			.addString("force", Boolean.toString(request.force()), false)
 			.toJobParameters());
 		return finish(runId, execution, folder, out);
 	}
@@ -179,7 +198,8 @@ public class RollbackLauncher {
 		if (!settings.hasHubSpotToken()) {
 			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for rollback");
 		}
-		return resume(rollbackRun, settings, RunLauncher.hubspotClient(settings), out);
+		return lock.locked("restart", settings, out,
+				() -> resume(rollbackRun, settings, RunLauncher.hubspotClient(settings), out));
 	}
 
 	private void beginRun(String runId, Instant startedAt, BridgeSettings settings, HubSpotClient hubspot,
@@ -189,9 +209,9 @@ public class RollbackLauncher {
 	}
 
 	private String refusal(String targetId, Map<String, Map<String, Long>> later) {
-		StringBuilder b = new StringBuilder("rollback: later runs wrote records that run " + targetId
-				+ " wrote; rolling it back now would overwrite their values with those from before " + targetId
-				+ " and archive records they updated:");
+		StringBuilder b = new StringBuilder("rollback: later runs wrote or rely on records that run " + targetId
+				+ " wrote (a full migration relies on its sample's records); rolling it back now would overwrite"
+				+ " their values with those from before " + targetId + " and archive records they use:");
 		later.forEach((runId, objects) -> {
 			String command = runs.find(runId).map(Run::command).orElse("run");
 			b.append("\n  ").append(runId).append(" (").append(command).append("): ")
@@ -203,33 +223,62 @@ public class RollbackLauncher {
 		return b.toString();
 	}
 
-	/** {@code --dry-run}: writes rollback-plan.csv (one row per action) and prints the totals. */
+	/**
+	 * {@code --dry-run}: reads what HubSpot holds now for every record the rollback would touch
+	 * (RollbackChecks, the same decisions the rollback makes), writes rollback-plan.csv (one row
+	 * per action, kept records and values included) and report.html, and prints the totals.
+	 */
 	private RunLauncher.Outcome listPlan(Run target, RollbackRequest request, BridgeSettings settings,
 			Map<String, Map<String, Long>> later, PrintStream out) {
 		Instant startedAt = Instant.now();
 		String runId = RunLauncher.newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "rollback", "run:" + target.runId(), true, startedAt, target.runId());
+		RollbackChecks checks = new RollbackChecks(RunLauncher.hubspotClient(settings), proofs, target.runId());
 		List<String[]> rows = new ArrayList<>();
 		Map<String, Long> totals = new LinkedHashMap<>();
+		Map<String, Map<String, Long>> done = new LinkedHashMap<>();
+		List<Kept> kept = new ArrayList<>();
 		page((before, limit) -> ledger.associationsToRemove(target.runId(), before, limit),
 				Ledger.AddedAssociation::associationId, a -> {
 					rows.add(new String[] { a.labelOnly() ? "remove association type" : "remove association",
 							a.fromType() + " → " + a.toType(), "", a.fromId(), "to " + a.toId() + " (type " + a.typeId() + ")" });
 					totals.merge("associations to remove", 1L, Long::sum);
+					count(done, "associationsRemoved", a.fromType());
 				});
-		page((before, limit) -> ledger.imagesToRestore(target.runId(), before, limit), Ledger.BeforeImage::imageId,
-				i -> {
-					rows.add(new String[] { "restore", i.objectType(), i.clinikoId(), i.hubspotId(),
-							String.join(" ", i.properties().keySet()) });
-					totals.merge(i.objectType() + " to restore", 1L, Long::sum);
+		pages((before, limit) -> ledger.imagesToRestore(target.runId(), before, limit), Ledger.BeforeImage::imageId,
+				images -> {
+					RollbackChecks.Restores restores = checks.restores(images);
+					kept.addAll(restores.kept());
+					for (Ledger.BeforeImage i : images) {
+						Map<String, String> values = restores.values().getOrDefault(hubspotType(i.objectType()), Map.of())
+							.get(i.hubspotId());
+						if (values != null) {
+							rows.add(new String[] { "restore", i.objectType(), i.clinikoId(), i.hubspotId(),
+									String.join(" ", values.keySet()) });
+							totals.merge(i.objectType() + " to restore", 1L, Long::sum);
+							count(done, "recordsRestored", i.objectType());
+						}
+					}
 				});
-		page((before, limit) -> ledger.recordsToArchive(target.runId(), before, limit),
-				Ledger.CreatedRecord::imageId, r -> {
-					rows.add(new String[] { "archive", r.objectType(), r.clinikoId(), r.hubspotId() == null ? "" : r.hubspotId(),
-							r.hubspotId() == null ? "found by " + r.clinikoId() + " at rollback" : "" });
-					totals.merge(r.objectType() + " to archive", 1L, Long::sum);
+		pages((before, limit) -> proofs.createdToArchive(target.runId(), before, limit), WriteProofs.ProvenWrite::writeId,
+				records -> {
+					RollbackChecks.Archives archives = checks.archives(records, request.force());
+					kept.addAll(archives.kept());
+					archives.ids().forEach((type, ids) -> ids.forEach(id -> {
+						WriteProofs.ProvenWrite r = archives.archived().stream().filter(w -> w.hubspotId().equals(id))
+							.findFirst().orElseThrow();
+						rows.add(new String[] { "archive", r.objectType(), r.clinikoId(), id, "" });
+						totals.merge(r.objectType() + " to archive", 1L, Long::sum);
+						count(done, "recordsArchived", r.objectType());
+					}));
 				});
+		kept.addAll(proofs.unproven(target.runId()));
+		for (Kept k : kept) {
+			rows.add(new String[] { k.property() == null ? "keep" : "keep value", k.objectType(), nz(k.clinikoId()),
+					nz(k.hubspotId()), (k.property() == null ? "" : k.property() + ": ") + k.reason() });
+			totals.merge(k.objectType() + (k.property() == null ? " to keep" : " value(s) to keep"), 1L, Long::sum);
+		}
 		if (request.includeSchema()) {
 			ledger.schemaToRemove(target.runId()).forEach(c -> {
 				rows.add(new String[] { "remove " + c.kind() + " if empty", c.objectType(), "", "", c.name() });
@@ -242,17 +291,67 @@ public class RollbackLauncher {
 		RunSummary summary = new RunSummary(runId, "rollback", "COMPLETED", "run:" + target.runId(), true, startedAt,
 				ended, ended.toEpochMilli() - startedAt.toEpochMilli(), Map.of(), Map.of());
 		ReportWriter.summary(folder, summary, Map.of("targetRunId", target.runId(), "rollback", totals));
+		List<String> notes = new ArrayList<>(reliedOnNotes(target.runId()));
+		if (!later.isEmpty()) {
+			notes.add("--force: it would also overwrite what later runs wrote to the same records");
+		}
+		notes.addAll(CANNOT_UNDO);
+		writeHtml(folder, summary, target.runId(), done, kept, notes);
 		runs.ended(runId, "COMPLETED", 0, ended);
 		out.println("Dry run: rolling back run " + target.runId() + " would:");
 		if (totals.isEmpty()) {
 			out.println("  do nothing (everything it wrote has been undone)");
 		}
 		totals.forEach((what, n) -> out.println("  " + n + " " + what));
-		if (!later.isEmpty()) {
-			out.println("  and overwrite what later runs wrote to the same records (--force)");
-		}
-		out.println("Each action is listed in " + folder.resolve("rollback-plan.csv"));
+		notes.subList(0, notes.size() - CANNOT_UNDO.size()).forEach(n -> out.println("  " + n));
+		out.println("Each action is listed in " + folder.resolve("rollback-plan.csv") + " and " + folder.resolve("report.html"));
 		return new RunLauncher.Outcome(runId, summary, 0);
+	}
+
+	private static void count(Map<String, Map<String, Long>> done, String action, String object) {
+		done.computeIfAbsent(action, k -> new java.util.TreeMap<>()).merge(object, 1L, Long::sum);
+	}
+
+	private static String nz(String s) {
+		return s == null ? "" : s;
+	}
+
+	private static String hubspotType(String clinikoObject) {
+		return com.clinikobridge.mapping.ObjectMapping.byName(clinikoObject).orElseThrow().hubspotType();
+	}
+
+	/** Earlier runs whose records the target run relied on and that are still in HubSpot. */
+	private List<String> reliedOnNotes(String targetId) {
+		List<String> notes = new ArrayList<>();
+		proofs.reliedOn(targetId).forEach((runId, n) -> notes.add("Run " + runId + " (" + runs.find(runId)
+			.map(Run::command).orElse("run") + ") created " + n + " record(s) that run " + targetId + " relied on;"
+				+ " rolling back " + targetId + " leaves them. To remove them too: rollback " + runId));
+		return notes;
+	}
+
+	private void writeHtml(Path folder, RunSummary summary, String targetId, Map<String, Map<String, Long>> done,
+			List<Kept> kept, List<String> notes) {
+		List<RollbackReport.KeptRow> rows = kept.stream()
+			.map(k -> new RollbackReport.KeptRow(hubspotType(k.objectType()), k.clinikoId(), k.hubspotId(), k.property(),
+					k.reason()))
+			.toList();
+		ReportWriter.write(folder.resolve("report.html"), new RollbackReport(summary, targetId, done, rows, notes).html());
+	}
+
+	/** Like {@link #page}, a page of rows at a time (RollbackChecks reads HubSpot 100 records a call). */
+	private static <T> void pages(LedgerPageReader.Page<T> page, java.util.function.ToLongFunction<T> id,
+			java.util.function.Consumer<List<T>> each) {
+		long before = Long.MAX_VALUE;
+		while (true) {
+			List<T> rows = page.fetch(before, 100);
+			if (!rows.isEmpty()) {
+				each.accept(rows);
+			}
+			if (rows.size() < 100) {
+				return;
+			}
+			before = id.applyAsLong(rows.get(rows.size() - 1));
+		}
 	}
 
 	private static <T> void page(LedgerPageReader.Page<T> page, java.util.function.ToLongFunction<T> id,
@@ -291,6 +390,19 @@ public class RollbackLauncher {
 				+ (counts.isEmpty() ? "none" : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
 					.collect(Collectors.joining(", ")))));
 		notes.addAll(run.notes());
+		List<Kept> kept = new ArrayList<>(proofs.keptBy(runId));
+		if (status.equals("COMPLETED")) {
+			kept.addAll(proofs.unproven(stored.targetRunId()));
+			notes.addAll(reliedOnNotes(stored.targetRunId()));
+		}
+		if (!kept.isEmpty()) {
+			notes.add(kept.size() + " record(s) or value(s) kept in HubSpot, each with the reason, in report.html and"
+					+ " rollback-kept.csv");
+			ReportWriter.csv(folder.resolve("rollback-kept.csv"),
+					new String[] { "object", "cliniko_id", "hubspot_id", "property", "reason" },
+					kept.stream().map(k -> new String[] { k.objectType(), nz(k.clinikoId()), nz(k.hubspotId()),
+							nz(k.property()), k.reason() }).toList());
+		}
 		if (!refused.isEmpty()) {
 			notes.add(refused.size() + " restore(s) refused by HubSpot, with reasons in rejected.csv");
 		}
@@ -300,6 +412,7 @@ public class RollbackLauncher {
 			notes.add("Resume with: rollback " + stored.targetRunId() + " (or restart " + runId + ")");
 		}
 		notes.addAll(CANNOT_UNDO);
+		writeHtml(folder, summary, stored.targetRunId(), done, kept, notes);
 		String text = ReportWriter.text(summary, notes);
 		ReportWriter.write(folder.resolve("report.txt"), text);
 		out.print(text);

@@ -80,8 +80,12 @@ public class RunLauncher {
 
 	private final SyncStore syncStore;
 
+	private final PortalLock lock;
+
 	RunLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrateJob, ActiveRun run, Ledger ledger,
-			RunStore runs, SettingsResolver settingsResolver, PlanService planService, SyncStore syncStore) {
+			RunStore runs, SettingsResolver settingsResolver, PlanService planService, SyncStore syncStore,
+			PortalLock lock) {
+		this.lock = lock;
 		this.planService = planService;
 		this.syncStore = syncStore;
 		this.jobOperator = jobOperator;
@@ -103,6 +107,14 @@ public class RunLauncher {
 	 */
 	public Outcome migrate(MigrateRequest request, Map<String, String> overrides, PrintStream out) throws Exception {
 		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (request.dryRun() || !settings.hasHubSpotToken()) {
+			return migrate(request, settings, overrides, out);
+		}
+		return lock.locked("migrate", settings, out, () -> migrate(request, settings, overrides, out));
+	}
+
+	private Outcome migrate(MigrateRequest request, BridgeSettings settings, Map<String, String> overrides,
+			PrintStream out) throws Exception {
 		SourceSpec source = SourceSpec.parse(request.source());
 		Mapping mapping = loadMapping(request.mappingFile());
 		Set<String> objects = objects(source, request.objects());
@@ -290,6 +302,14 @@ public class RunLauncher {
 	public Outcome reconcile(String targetRunId, Integer sample, Map<String, String> overrides, PrintStream out)
 			throws Exception {
 		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (!settings.hasHubSpotToken()) {
+			return reconcile(targetRunId, sample, settings, overrides, out);
+		}
+		return lock.locked("reconcile", settings, out, () -> reconcile(targetRunId, sample, settings, overrides, out));
+	}
+
+	private Outcome reconcile(String targetRunId, Integer sample, BridgeSettings settings, Map<String, String> overrides,
+			PrintStream out) throws Exception {
 		if (sample != null && sample < 1) {
 			throw new ConfigurationException("--sample must be a whole number of records, at least 1");
 		}
@@ -444,6 +464,17 @@ public class RunLauncher {
 	 * @throws ConfigurationException when the run does not exist or has completed
 	 */
 	public Outcome restart(String runId, Map<String, String> overrides, PrintStream out) throws Exception {
+		if (runs.find(runId).isEmpty()) {
+			throw new ConfigurationException("restart: there is no run '" + runId + "' (see status)");
+		}
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		if (!settings.hasHubSpotToken()) {
+			return restartLocked(runId, overrides, out);
+		}
+		return lock.locked("restart", settings, out, () -> restartLocked(runId, overrides, out));
+	}
+
+	private Outcome restartLocked(String runId, Map<String, String> overrides, PrintStream out) throws Exception {
 		Run stored = runs.find(runId)
 			.orElseThrow(() -> new ConfigurationException("restart: there is no run '" + runId + "' (see status)"));
 		if (stored.jobExecutionId() == null) {

@@ -67,8 +67,11 @@ public class SyncLauncher {
 
 	private final ActiveRun run;
 
+	private final PortalLock lock;
+
 	SyncLauncher(RunLauncher launcher, RunStore runs, SyncStore store, SettingsResolver settingsResolver,
-			GracefulStop stop, ActiveRun run) {
+			GracefulStop stop, ActiveRun run, PortalLock lock) {
+		this.lock = lock;
 		this.launcher = launcher;
 		this.runs = runs;
 		this.store = store;
@@ -130,50 +133,9 @@ public class SyncLauncher {
 		return locked(source, settings, out, () -> launcher.restart(syncRun.runId(), overrides, out)).exitCode();
 	}
 
-	/** Work done while holding the lock for the Cliniko account and HubSpot portal. */
-	@FunctionalInterface
-	interface Locked {
-
-		RunLauncher.Outcome run() throws Exception;
-
-	}
-
-	private RunLauncher.Outcome locked(SourceSpec source, BridgeSettings settings, PrintStream out, Locked work)
-			throws Exception {
-		String lockKey = SyncMarks.key(RunLauncher.sourceKey(settings, source), settings.hubspotApiUrl(),
-				settings.hubspotAccessToken());
-		String holder = holder();
-		Optional<String> held = store.lock(lockKey, holder, settings.lockStale());
-		if (held.isPresent()) {
-			out.println("sync: another sync for this Cliniko account and HubSpot portal is running (" + held.get()
-					+ "); this one exits. The next trigger tries again.");
-			return new RunLauncher.Outcome(null, null, FAILED);
-		}
-		ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-			Thread t = new Thread(r, "sync-lock-heartbeat");
-			t.setDaemon(true);
-			return t;
-		});
-		long period = Math.max(100, settings.lockStale().toMillis() / 4);
-		heartbeat.scheduleAtFixedRate(() -> {
-			try {
-				if (!store.heartbeat(lockKey, holder, run.runId())) {
-					// Another process took the lock over (this one stalled past the stale time): stop.
-					log.warn("The sync lock was taken over by another process; stopping after this chunk");
-					stop.requestStop();
-				}
-			}
-			catch (RuntimeException ex) {
-				log.warn("Could not refresh the sync lock: {}", ex.getClass().getSimpleName());
-			}
-		}, period, period, TimeUnit.MILLISECONDS);
-		try {
-			return work.run();
-		}
-		finally {
-			heartbeat.shutdownNow();
-			store.unlock(lockKey, holder);
-		}
+	private RunLauncher.Outcome locked(SourceSpec source, BridgeSettings settings, PrintStream out,
+			PortalLock.Locked work) throws Exception {
+		return lock.locked("sync", settings, out, work);
 	}
 
 	private RunLauncher.Outcome once(SyncRequest request, SourceSpec source, Instant since, BridgeSettings settings,
@@ -286,17 +248,5 @@ public class SyncLauncher {
 		}
 	}
 
-	private static String holder() {
-		String host;
-		try {
-			host = InetAddress.getLocalHost().getHostName();
-		}
-		catch (IOException ex) {
-			host = "unknown host";
-		}
-		// The nonce tells apart two syncs of one process (a scheduled one and a manual one, or tests).
-		return host + " pid " + ManagementFactory.getRuntimeMXBean().getPid() + " #"
-				+ Integer.toHexString(new java.security.SecureRandom().nextInt());
-	}
 
 }

@@ -546,13 +546,6 @@ public class Ledger {
 			int typeId, boolean labelOnly) {
 	}
 
-	/**
-	 * A record a run created (its before-image says it did not exist), with the HubSpot id from
-	 * its audit entry, or null when the run stopped before the entry committed.
-	 */
-	public record CreatedRecord(long imageId, String objectType, String clinikoId, String hubspotId) {
-	}
-
 	/** A schema object a run created: kind property, group or pipeline (name is the pipeline's label). */
 	public record SchemaChange(long changeId, String kind, String objectType, String name) {
 	}
@@ -600,6 +593,24 @@ public class Ledger {
 			statistics.grew(rows.size());
 			return result; // new images carry image id 0: callers read existed and properties only
 		});
+	}
+
+	/**
+	 * Replaces, in a transaction of its own, images that said a record did not exist with what
+	 * HubSpot holds: HubSpot refused to create the record because it holds it (the image was taken
+	 * without a read, or the read said absent and the record appeared since). Images that already
+	 * say the record existed are kept.
+	 */
+	public void beforeImagesExisted(String runId, String objectType, List<BeforeImage> images) {
+		if (images.isEmpty()) {
+			return;
+		}
+		ownTransaction.executeWithoutResult(status -> jdbc.batchUpdate("UPDATE before_image SET existed = TRUE,"
+				+ " hubspot_id = ?, properties = ? WHERE run_id = ? AND object_type = ? AND cliniko_id = ?"
+				+ " AND existed = FALSE", images.stream()
+					.map(i -> new Object[] { i.hubspotId(), JSON.writeValueAsString(i.properties()), runId, objectType,
+							i.clinikoId() })
+					.toList()));
 	}
 
 	private Map<String, BeforeImage> beforeImages(String runId, String objectType, Collection<String> clinikoIds) {
@@ -658,16 +669,6 @@ public class Ledger {
 		return jdbc.query("SELECT * FROM before_image WHERE run_id = ? AND existed = TRUE AND restored_by IS NULL"
 				+ " AND image_id < ? ORDER BY image_id DESC FETCH FIRST " + limit + " ROWS ONLY", (rs, i) -> beforeImage(rs),
 				runId, beforeId);
-	}
-
-	/** Records a run created (did not exist before it), not yet archived, newest first. */
-	public List<CreatedRecord> recordsToArchive(String runId, long beforeId, int limit) {
-		return jdbc.query("SELECT b.image_id, b.object_type, b.cliniko_id, (SELECT MAX(l.hubspot_id) FROM ledger_entry l"
-				+ " WHERE l.run_id = b.run_id AND l.object_type = b.object_type AND l.cliniko_id = b.cliniko_id"
-				+ " AND l.action = 'CREATED') FROM before_image b WHERE b.run_id = ? AND b.existed = FALSE"
-				+ " AND b.restored_by IS NULL AND b.image_id < ? ORDER BY b.image_id DESC FETCH FIRST " + limit
-				+ " ROWS ONLY", (rs, i) -> new CreatedRecord(rs.getLong(1), rs.getString(2), rs.getString(3),
-						rs.getString(4)), runId, beforeId);
 	}
 
 	/** Schema objects a run created and no rollback has removed yet, newest first. */
@@ -735,21 +736,6 @@ public class Ledger {
 		jdbc.batchUpdate("UPDATE id_map SET content_hash = NULL WHERE object_type = ? AND cliniko_id = ?", rows);
 	}
 
-	/**
-	 * Marks created records archived (their images, and their audit entries for audit.csv) and
-	 * drops them from the id map, so a later run creates them again.
-	 */
-	public void recordsArchived(String rollbackRunId, String runId, List<CreatedRecord> records) {
-		markUndone("UPDATE before_image SET restored_by = :by WHERE image_id IN (:ids)", rollbackRunId,
-				records.stream().map(CreatedRecord::imageId).toList());
-		List<Object[]> rows = records.stream().map(r -> new Object[] { rollbackRunId, runId, r.objectType(),
-				r.clinikoId() }).toList();
-		jdbc.batchUpdate("UPDATE ledger_entry SET undone_by = ? WHERE run_id = ? AND object_type = ? AND cliniko_id = ?"
-				+ " AND action = 'CREATED'", rows);
-		jdbc.batchUpdate("DELETE FROM id_map WHERE object_type = ? AND cliniko_id = ?",
-				records.stream().map(r -> new Object[] { r.objectType(), r.clinikoId() }).toList());
-	}
-
 	/** Marks a schema change removed by a rollback run. */
 	public void schemaRemoved(String rollbackRunId, long changeId) {
 		markUndone("UPDATE schema_change SET removed_by = :by WHERE change_id IN (:ids)", rollbackRunId,
@@ -783,8 +769,8 @@ public class Ledger {
 						+ count("SELECT COUNT(*) FROM removed_association WHERE run_id = ? AND restored_by IS NULL", runId),
 				count("SELECT COUNT(*) FROM before_image WHERE run_id = ? AND existed = TRUE AND restored_by IS NULL",
 						runId),
-				count("SELECT COUNT(*) FROM before_image WHERE run_id = ? AND existed = FALSE AND restored_by IS NULL",
-						runId),
+				count("SELECT COUNT(*) FROM run_write WHERE run_id = ? AND created = TRUE AND undone_by IS NULL"
+						+ " AND kept_by IS NULL", runId),
 				count("SELECT COUNT(*) FROM schema_change WHERE run_id = ? AND removed_by IS NULL", runId));
 	}
 
@@ -805,7 +791,8 @@ public class Ledger {
 				{ "associationsPutBack", "SELECT from_type, COUNT(*) FROM removed_association WHERE restored_by = ? GROUP BY from_type" },
 				{ "recordsRestored", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? AND existed = TRUE"
 						+ " GROUP BY object_type" },
-				{ "recordsArchived", "SELECT object_type, COUNT(*) FROM before_image WHERE restored_by = ? AND existed = FALSE"
+				{ "recordsArchived", "SELECT object_type, COUNT(*) FROM run_write WHERE undone_by = ? GROUP BY object_type" },
+				{ "recordsKept", "SELECT object_type, COUNT(DISTINCT cliniko_id) FROM rollback_kept WHERE run_id = ?"
 						+ " GROUP BY object_type" },
 				{ "schemaRemoved", "SELECT kind, COUNT(*) FROM schema_change WHERE removed_by = ? GROUP BY kind" } };
 		for (String[] q : queries) {
@@ -818,12 +805,16 @@ public class Ledger {
 		return done;
 	}
 
-	/** Later runs that wrote records this run wrote: run id → object → records, for rollback's refusal. */
+	/**
+	 * Later runs that wrote records this run wrote, or rely on them (left them unchanged, as a
+	 * full migration does with its sample's records, and associated their own records to them):
+	 * run id → object → records, for rollback's refusal.
+	 */
 	public Map<String, Map<String, Long>> laterWrites(String runId) {
 		Map<String, Map<String, Long>> found = new LinkedHashMap<>();
 		jdbc.query("SELECT l.run_id, l.object_type, COUNT(DISTINCT l.cliniko_id) FROM ledger_entry l"
 				+ " JOIN bridge_run r ON r.run_id = l.run_id JOIN bridge_run mine ON mine.run_id = ?"
-				+ " WHERE l.action IN ('CREATED', 'UPDATED') AND r.dry_run = FALSE AND l.run_id <> mine.run_id"
+				+ " WHERE l.action IN ('CREATED', 'UPDATED', 'UNCHANGED') AND r.dry_run = FALSE AND l.run_id <> mine.run_id"
 				+ " AND r.started_at >= mine.started_at"
 				+ " AND EXISTS (SELECT 1 FROM ledger_entry m WHERE m.run_id = mine.run_id AND m.object_type = l.object_type"
 				+ " AND m.cliniko_id = l.cliniko_id AND m.action IN ('CREATED', 'UPDATED'))"

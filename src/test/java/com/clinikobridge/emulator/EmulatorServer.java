@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  * EmulatorServer cliniko --port=0 --seed=42 --patients=1000 --rate-limit=200 --rate-window=60s --latency-ms=0 \
  *     --fault-rate=0 --fault-seed=42 --api-key=testkey-au1
  * EmulatorServer hubspot --port=0 --rate-limit=100 --rate-window=10s --search-rate-limit=0 --latency-ms=0 \
- *     --fault-rate=0 --fault-seed=42 --owners-seed=42 --token=pat-na1-emulator-token
+ *     --fault-rate=0 --lost-answer-rate=0 --fault-seed=42 --search-lag-ms=0 --owners-seed=42 \
+ *     --token=pat-na1-emulator-token
  * </pre>
  *
  * When the server is listening it prints exactly one line to stdout, {@code READY cliniko url=<base>/v1 key=<key>} or
@@ -304,6 +305,16 @@ public final class EmulatorServer implements Callable<Integer> {
                 description = "Search requests per second, 0 = off (default: ${DEFAULT-VALUE}).")
         int searchRateLimit;
 
+        @Option(names = "--search-lag-ms", defaultValue = "0", paramLabel = "MS",
+                description = "Search sees the records as they were this long ago (HubSpot's search is eventually"
+                        + " consistent); reads by id stay current (default: ${DEFAULT-VALUE}).")
+        long searchLagMs;
+
+        @Option(names = "--lost-answer-rate", defaultValue = "0", paramLabel = "0..1",
+                description = "Fraction of accepted requests performed but answered 502, as if the answer were lost;"
+                        + " drawn from --fault-seed (default: ${DEFAULT-VALUE}).")
+        double lostAnswerRate;
+
         @Option(names = "--owners-seed", defaultValue = "42", paramLabel = "N",
                 description = "Owners are the practitioners of the clinic generated with this seed"
                         + " (default: ${DEFAULT-VALUE}).")
@@ -332,6 +343,12 @@ public final class EmulatorServer implements Callable<Integer> {
             if (token.isBlank()) {
                 throw bad("--token must not be blank");
             }
+            if (searchLagMs < 0) {
+                throw bad("--search-lag-ms must be 0 or more, got " + searchLagMs);
+            }
+            if (!(lostAnswerRate >= 0 && lostAnswerRate <= 1)) {
+                throw bad("--lost-answer-rate must be between 0 and 1, got " + lostAnswerRate);
+            }
             HubSpotEmulator hubspot;
             try {
                 hubspot = HubSpotEmulator.start(token, port);
@@ -347,6 +364,8 @@ public final class EmulatorServer implements Callable<Integer> {
             }
             hubspot.latency(Duration.ofMillis(latencyMs));
             hubspot.faultRate(faultRate, faultSeed);
+            hubspot.lostAnswerRate(lostAnswerRate, faultSeed);
+            hubspot.searchLag(Duration.ofMillis(searchLagMs));
             // The clinic's practitioners as HubSpot users (all but the locum), so owners resolve by email from the API
             // and by name from a CSV export.
             Clinic clinic = ClinicGenerator.generate(ownersSeed, 1);

@@ -78,8 +78,20 @@ class EmulatorServerTests {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        return exchange(request.GET());
+    }
+
+    /** A HubSpot API POST with a JSON body and valid credentials. */
+    private HttpResponse<String> post(Running hubspot, String path, String json) {
+        return exchange(HttpRequest.newBuilder(URI.create(hubspot.url() + path))
+                .header("Authorization", "Bearer " + hubspot.credential())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -244,6 +256,44 @@ class EmulatorServerTests {
         assertThat(first).isEqualTo(second).isBetween(50, 150);
     }
 
+    @Test
+    void hubspotLostAnswerRateIsDeterministicForASeed() throws Exception {
+        // given
+        String[] args = {"hubspot", "--rate-limit=0", "--lost-answer-rate=0.5", "--fault-seed=7"};
+
+        // when
+        int first = faultsOver200Requests(args);
+        int second = faultsOver200Requests(args);
+
+        // then
+        assertThat(first).isEqualTo(second).isBetween(50, 150);
+    }
+
+    // ------------------------------------------------------------------ search lag
+
+    @Test
+    void hubspotSearchLagHidesNewRecordsFromSearchButNotFromReads() {
+        // given
+        Running lagging = start("hubspot", "--search-lag-ms=60000");
+        Running current = start("hubspot");
+        String contact = "{\"properties\":{\"email\":\"ann@example.com\"}}";
+        String search = "{\"filterGroups\":[]}";
+
+        // when
+        String laggingId = JSON.readTree(post(lagging, "/crm/v3/objects/contacts", contact).body()).get("id").asString();
+        HttpResponse<String> laggingSearch = post(lagging, "/crm/v3/objects/contacts/search", search);
+        HttpResponse<String> laggingRead = post(lagging, "/crm/v3/objects/contacts/batch/read",
+                "{\"inputs\":[{\"id\":\"" + laggingId + "\"}]}");
+        post(current, "/crm/v3/objects/contacts", contact);
+        HttpResponse<String> currentSearch = post(current, "/crm/v3/objects/contacts/search", search);
+
+        // then
+        assertThat(JSON.readTree(laggingSearch.body()).get("total").asInt()).isZero();
+        assertThat(laggingRead.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(laggingRead.body()).get("results")).hasSize(1);
+        assertThat(JSON.readTree(currentSearch.body()).get("total").asInt()).isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ rate limits
 
     @Test
@@ -353,6 +403,8 @@ class EmulatorServerTests {
             "cliniko --port=-1              | --port",
             "hubspot --latency-ms=-5        | --latency-ms",
             "hubspot --rate-limit=-1        | --rate-limit",
+            "hubspot --lost-answer-rate=2   | --lost-answer-rate",
+            "hubspot --search-lag-ms=-1     | --search-lag-ms",
             "cliniko --patients=many        | --patients",
             "cliniko --nope                 | --nope",
     })

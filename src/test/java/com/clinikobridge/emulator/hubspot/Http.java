@@ -124,19 +124,32 @@ final class Http {
         }
     }
 
-    /** A response: status, optional JSON body, extra headers. */
+    /** A response: status, optional JSON body (or raw bytes with their content type), extra headers. */
     static final class Resp {
         final int status;
         final JsonNode body;
+        final byte[] raw;
+        final String contentType;
         final Map<String, String> headers = new LinkedHashMap<>();
 
         Resp(int status, JsonNode body) {
+            this(status, body, null, null);
+        }
+
+        private Resp(int status, JsonNode body, byte[] raw, String contentType) {
             this.status = status;
             this.body = body;
+            this.raw = raw;
+            this.contentType = contentType;
         }
 
         static Resp json(int status, JsonNode body) {
             return new Resp(status, body);
+        }
+
+        /** A body sent as is (possibly empty or not JSON at all), for malformed-answer faults. */
+        static Resp raw(int status, String contentType, byte[] bytes) {
+            return new Resp(status, null, bytes, contentType);
         }
 
         static Resp noContent() {

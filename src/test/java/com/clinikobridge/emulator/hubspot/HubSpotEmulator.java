@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -53,6 +54,12 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     /** Path of the control endpoint; see the class comment. */
     public static final String STATS_PATH = "/_emulator/stats";
+
+    /** Body kinds of {@link #malformedBatchReads(int, String)}. */
+    public static final List<String> MALFORMED_KINDS = List.of("empty", "html", "truncated");
+
+    /** Mixed into the seed of {@link #lostAnswerRate(double, long)}, so it draws apart from faultRate's sequence. */
+    private static final long LOST_ANSWER_SALT = 0x9E3779B97F4A7C15L;
 
     /** Immutable view of one CRM record. */
     public record RecordSnapshot(String type, String id, Map<String, String> properties, Instant createdAt,
@@ -133,6 +140,10 @@ public final class HubSpotEmulator implements AutoCloseable {
     private int faults;
     private double faultRate;
     private Random faultRandom;
+    private double lostAnswerRate;
+    private Random lostAnswerRandom;
+    private int malformedLeft;
+    private String malformedKind;
     private volatile long latencyNanos;
 
     private HubSpotEmulator(String token, int port) {
@@ -322,6 +333,68 @@ public final class HubSpotEmulator implements AutoCloseable {
     }
 
     /**
+     * Random lost answers: each request that passes auth and the rate limits is performed (its changes are made),
+     * then, with probability {@code rate} (0..1), its answer is replaced by a 502 with HubSpot's JSON error body, as
+     * when a gateway loses the answer. The draws come from their own sequence seeded by {@code seed} (apart from
+     * {@link #faultRate}'s, even for the same seed), so the number of lost answers over N requests is the same on
+     * every run. Counted in {@link #faultCount()}. 0 = off; cleared by {@link #clearFaults()} and {@link #reset()}.
+     */
+    public HubSpotEmulator lostAnswerRate(double rate, long seed) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("lost answer rate must be between 0 and 1: " + rate);
+        }
+        synchronized (state) {
+            lostAnswerRate = rate;
+            lostAnswerRandom = new Random(seed ^ LOST_ANSWER_SALT);
+        }
+        return this;
+    }
+
+    /**
+     * Malformed batch reads: the next {@code count} {@code POST .../objects/{type}/batch/read} requests (any object
+     * type, either path style; not association batch reads) that pass auth and the rate limits are answered 200 with a
+     * body of the given kind instead of the real answer: {@code "empty"} (0 bytes, Content-Type application/json),
+     * {@code "html"} (a {@code <html><body>Gateway</body></html>} page, Content-Type text/html) or {@code "truncated"}
+     * (the first half of the real JSON answer, Content-Type application/json). For testing that a client does not
+     * take such an answer for "no records". Counted in {@link #faultCount()}; 0 = off; cleared by
+     * {@link #clearFaults()} and {@link #reset()}.
+     *
+     * @param kind one of {@link #MALFORMED_KINDS}
+     */
+    public HubSpotEmulator malformedBatchReads(int count, String kind) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        if (!MALFORMED_KINDS.contains(kind)) {
+            throw new IllegalArgumentException("kind must be one of " + MALFORMED_KINDS + ": " + kind);
+        }
+        synchronized (state) {
+            malformedLeft = count;
+            malformedKind = kind;
+        }
+        return this;
+    }
+
+    /**
+     * Eventually consistent search, as HubSpot's CRM search is: with a lag set, {@code POST .../{type}/search} (both
+     * path styles) sees every record as it was {@code lag} ago. A record created less than {@code lag} ago is not
+     * found (nor counted in {@code total}); one archived less than {@code lag} ago is still found; one changed less
+     * than {@code lag} ago is matched and returned with the values it had {@code lag} ago. Only changes made while a
+     * lag is set are remembered, so set it before the records are written. Get by id, batch read, list, create,
+     * update and upsert stay strongly consistent. {@link Duration#ZERO} (the default) = no lag; cleared by
+     * {@link #reset()}.
+     */
+    public HubSpotEmulator searchLag(Duration lag) {
+        if (lag.isNegative()) {
+            throw new IllegalArgumentException("search lag must not be negative: " + lag);
+        }
+        synchronized (state) {
+            state.searchLag = lag;
+        }
+        return this;
+    }
+
+    /**
      * Every request (except {@link #STATS_PATH}) waits {@code latency} before it is handled, simulating network and
      * API latency; concurrent requests wait concurrently (outside the state lock). {@link Duration#ZERO} (the
      * default) = none.
@@ -350,10 +423,15 @@ public final class HubSpotEmulator implements AutoCloseable {
         return this;
     }
 
-    /** Removes every fault injection (failEveryNth, dropResponseEveryNth, failAllAfter, faultRate). */
+    /**
+     * Removes every fault injection (failEveryNth, dropResponseEveryNth, failAllAfter, failAllAfterUpserts,
+     * faultRate, lostAnswerRate, malformedBatchReads).
+     */
     public HubSpotEmulator clearFaults() {
         synchronized (state) {
             faultRate = 0;
+            lostAnswerRate = 0;
+            malformedLeft = 0;
             outageAfterUpserts = -1;
             failEveryN = 0;
             dropEveryN = 0;
@@ -362,7 +440,6 @@ public final class HubSpotEmulator implements AutoCloseable {
         return this;
     }
 
-    /** Makes the portal reject hasUniqueValue properties on this object type (400 VALIDATION_ERROR). */
     /**
      * Makes the portal store a different value than it was sent for one property (as a portal
      * rule or workflow might), so that read-back diffs can be tested. Cleared by close().
@@ -372,6 +449,7 @@ public final class HubSpotEmulator implements AutoCloseable {
         return this;
     }
 
+    /** Makes the portal reject hasUniqueValue properties on this object type (400 VALIDATION_ERROR). */
     public HubSpotEmulator refuseUniqueProperties(String objectType) {
         synchronized (state) {
             state.refuseUnique.add(ObjectTypes.canonical(objectType));
@@ -414,7 +492,10 @@ public final class HubSpotEmulator implements AutoCloseable {
         }
     }
 
-    /** Test hook: changes a record's property as a HubSpot user would (empty string clears it). */
+    /**
+     * Test hook: changes a record's property as a HubSpot user would (empty string clears it), without validation.
+     * Get by id and batch read see the change at once; search after {@link #searchLag(Duration)}.
+     */
     public void editRecord(String objectType, String id, String property, String value) {
         synchronized (state) {
             StoredRecord r = state.active(ObjectTypes.canonical(objectType), id).orElseThrow();
@@ -437,7 +518,10 @@ public final class HubSpotEmulator implements AutoCloseable {
         }
     }
 
-    /** Clears all portal data (records, associations, custom properties/groups, owners, pipelines), settings and counters. */
+    /**
+     * Clears all portal data (records, associations, custom properties/groups, owners, pipelines), settings (limits,
+     * faults, latency, search lag) and counters.
+     */
     public void reset() {
         synchronized (state) {
             state.reset();
@@ -452,6 +536,8 @@ public final class HubSpotEmulator implements AutoCloseable {
             failEveryN = 0;
             dropEveryN = 0;
             outageAfter = -1;
+            outageAfterUpserts = -1;
+            upsertsSeen = 0;
             throttled = 0;
             log.clear();
             requestTotal = 0;
@@ -459,13 +545,15 @@ public final class HubSpotEmulator implements AutoCloseable {
             byStatus.clear();
             faults = 0;
             faultRate = 0;
+            lostAnswerRate = 0;
+            malformedLeft = 0;
             latencyNanos = 0;
         }
     }
 
     // =================================================================== inspection
 
-    /** Active (non-archived) records of a type, in creation order. */
+    /** Active (non-archived) records of a type, in creation order, each with its createdAt and updatedAt. */
     public List<RecordSnapshot> records(String objectType) {
         synchronized (state) {
             String type = ObjectTypes.canonical(objectType);
@@ -584,7 +672,10 @@ public final class HubSpotEmulator implements AutoCloseable {
         }
     }
 
-    /** Requests answered with an injected fault (failEveryNth, dropResponseEveryNth, outages, faultRate). */
+    /**
+     * Requests answered with an injected fault (failEveryNth, dropResponseEveryNth, outages, faultRate,
+     * lostAnswerRate, malformedBatchReads).
+     */
     public int faultCount() {
         synchronized (state) {
             return faults;
@@ -767,10 +858,37 @@ public final class HubSpotEmulator implements AutoCloseable {
                 resp.headers.put("X-HubSpot-RateLimit-Daily-Remaining", String.valueOf(Math.max(0, dailyMax - dailyUsed)));
             }
         }
-        if (dropEveryN > 0 && ++dropSeq % dropEveryN == 0) {
+        boolean dropped = dropEveryN > 0 && ++dropSeq % dropEveryN == 0;
+        boolean lost = lostAnswerRate > 0 && lostAnswerRandom.nextDouble() < lostAnswerRate;
+        if (dropped || lost) {
             return injectFault(502);
         }
+        if (malformedLeft > 0 && objectsBatchRead(req)) {
+            malformedLeft--;
+            faults++;
+            return malformed(resp, malformedKind);
+        }
         return resp;
+    }
+
+    private static boolean objectsBatchRead(Req req) {
+        return "POST".equals(req.method) && "objects".equals(req.api) && req.rest.size() == 3
+                && "batch".equals(req.seg(1)) && "read".equals(req.seg(2));
+    }
+
+    /** A 200 whose body is not the answer: see {@link #malformedBatchReads(int, String)}. */
+    private static Resp malformed(Resp real, String kind) {
+        Resp r = switch (kind) {
+            case "empty" -> Resp.raw(200, "application/json;charset=utf-8", new byte[0]);
+            case "html" -> Resp.raw(200, "text/html;charset=utf-8",
+                    "<html><body>Gateway</body></html>".getBytes(StandardCharsets.UTF_8));
+            default -> {
+                byte[] full = real.body == null ? new byte[0] : Json.MAPPER.writeValueAsBytes(real.body);
+                yield Resp.raw(200, "application/json;charset=utf-8", Arrays.copyOf(full, full.length / 2));
+            }
+        };
+        r.headers.putAll(real.headers);
+        return r;
     }
 
     private Resp route(Req req) {
@@ -848,6 +966,17 @@ public final class HubSpotEmulator implements AutoCloseable {
 
     private static void send(HttpExchange ex, Resp resp) throws IOException {
         resp.headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        if (resp.raw != null) {
+            ex.getResponseHeaders().set("Content-Type", resp.contentType);
+            // -1: no body and Content-Length 0 (0 would mean chunked)
+            ex.sendResponseHeaders(resp.status, resp.raw.length == 0 ? -1 : resp.raw.length);
+            if (resp.raw.length > 0) {
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(resp.raw);
+                }
+            }
+            return;
+        }
         if (resp.body == null || resp.status == 204) {
             ex.sendResponseHeaders(resp.status, -1);
             return;

@@ -1,6 +1,7 @@
 package com.clinikobridge.emulator.hubspot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +50,17 @@ class HubSpotEmulatorTests {
     }
 
     private Result call(String method, String path, String body, String token) {
+        HttpResponse<String> r = send(method, path, body, token);
+        JsonNode json = r.body() == null || r.body().isEmpty() ? null : JSON.readTree(r.body());
+        return new Result(r.statusCode(), json, r);
+    }
+
+    /** The answer as received, not parsed (it may not be JSON). */
+    private HttpResponse<String> send(String method, String path, String body) {
+        return send(method, path, body, hubspot.token());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hubspot.baseUrl() + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -55,9 +69,7 @@ class HubSpotEmulatorTests {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = r.body() == null || r.body().isEmpty() ? null : JSON.readTree(r.body());
-            return new Result(r.statusCode(), json, r);
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -86,6 +98,30 @@ class HubSpotEmulatorTests {
 
     private Result upsertContacts(List<Map<String, Object>> inputs) {
         return call("POST", "/crm/v3/objects/contacts/batch/upsert", json(Map.of("inputs", inputs)));
+    }
+
+    /** Contacts search with one EQ filter (or none when property is null), asking for firstname. */
+    private Result searchContacts(String path, String property, String value) {
+        Map<String, Object> body = property == null
+                ? Map.of("properties", List.of("firstname"), "limit", 100)
+                : Map.of("properties", List.of("firstname"), "limit", 100, "filterGroups", List.of(Map.of("filters",
+                        List.of(Map.of("propertyName", property, "operator", "EQ", "value", value)))));
+        return call("POST", path, json(body));
+    }
+
+    private static List<String> ids(Result result) {
+        List<String> ids = new ArrayList<>();
+        result.body().path("results").forEach(r -> ids.add(r.path("id").asString()));
+        return ids;
+    }
+
+    private static String firstnameOf(Result result, String id) {
+        for (JsonNode r : result.body().path("results")) {
+            if (r.path("id").asString().equals(id)) {
+                return r.path("properties").path("firstname").asString(null);
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ properties
@@ -359,6 +395,142 @@ class HubSpotEmulatorTests {
         assertThat(read.body().path("errors").get(0).path("category").asString()).isEqualTo("OBJECT_NOT_FOUND");
     }
 
+    @Test
+    void batchCreateWithAUniqueValueAnotherRecordHoldsFailsTheWholeBatch() {
+        // given
+        givenPatientIdProperty();
+        String existing = hubspot.seedRecord("contacts", Map.of("cliniko_patient_id", "p1"));
+
+        // when
+        Result conflict = call("POST", "/crm/v3/objects/contacts/batch/create", json(Map.of("inputs", List.of(
+                Map.of("objectWriteTraceId", "p2", "properties", Map.of("cliniko_patient_id", "p2")),
+                Map.of("objectWriteTraceId", "p1", "properties", Map.of("cliniko_patient_id", "p1"))))));
+        Result twiceInBatch = call("POST", "/crm/objects/2026-03/contacts/batch/create", json(Map.of("inputs", List.of(
+                Map.of("objectWriteTraceId", "a", "properties", Map.of("cliniko_patient_id", "p3")),
+                Map.of("objectWriteTraceId", "b", "properties", Map.of("cliniko_patient_id", "p3"))))));
+        Result created = call("POST", "/crm/v3/objects/contacts/batch/create", json(Map.of("inputs", List.of(
+                Map.of("objectWriteTraceId", "p4", "properties", Map.of("cliniko_patient_id", "p4"))))));
+        Result upsert = upsertContacts(List.of(upsertInput("p4", Map.of("firstname", "Dee")),
+                upsertInput("p5", Map.of("firstname", "Eve"))));
+
+        // then
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.body().path("status").asString()).isEqualTo("error");
+        assertThat(conflict.body().path("category").asString()).isEqualTo("CONFLICT");
+        assertThat(conflict.body().path("message").asString())
+                .contains("already has that value.", "cliniko_patient_id", "Existing ID: " + existing);
+        assertThat(twiceInBatch.status()).isEqualTo(409);
+        assertThat(twiceInBatch.body().path("message").asString()).contains("already has that value.");
+        assertThat(hubspot.findByProperty("contacts", "cliniko_patient_id", "p2")).isEmpty();
+        assertThat(hubspot.findByProperty("contacts", "cliniko_patient_id", "p3")).isEmpty();
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode record = created.body().path("results").get(0);
+        assertThat(Instant.parse(record.path("createdAt").asString())).isEqualTo(hubspot.record("contacts",
+                record.path("id").asString()).orElseThrow().createdAt().truncatedTo(ChronoUnit.MILLIS));
+        assertThat(upsert.status()).isEqualTo(200);
+        assertThat(upsert.body().path("results")).extracting(r -> r.path("properties").path("firstname").asString()
+                + "=" + r.path("new").asBoolean()).containsExactlyInAnyOrder("Dee=false", "Eve=true");
+    }
+
+    @Test
+    void editRecordIsVisibleToBatchReadAtOnceEvenWithSearchLag() {
+        // given
+        givenPatientIdProperty();
+        hubspot.searchLag(Duration.ofHours(1));
+        String id = hubspot.seedRecord("contacts", Map.of("cliniko_patient_id", "p1", "firstname", "Ann"));
+        String read = "/crm/v3/objects/contacts/batch/read";
+
+        // when
+        Result before = call("POST", read, json(Map.of("idProperty", "cliniko_patient_id",
+                "properties", List.of("firstname"), "inputs", List.of(Map.of("id", "p1")))));
+        hubspot.editRecord("contacts", id, "firstname", "Anna");
+        hubspot.editRecord("contacts", id, "cliniko_patient_id", "p1b");
+        Result byId = call("POST", read, json(Map.of("properties", List.of("firstname", "cliniko_patient_id"),
+                "inputs", List.of(Map.of("id", id)))));
+        Result byNewKey = call("POST", read, json(Map.of("idProperty", "cliniko_patient_id",
+                "properties", List.of("firstname"), "inputs", List.of(Map.of("id", "p1b")))));
+        Result byOldKey = call("POST", read, json(Map.of("idProperty", "cliniko_patient_id",
+                "properties", List.of("firstname"), "inputs", List.of(Map.of("id", "p1")))));
+
+        // then
+        assertThat(firstnameOf(before, id)).isEqualTo("Ann");
+        assertThat(byId.status()).isEqualTo(200);
+        assertThat(firstnameOf(byId, id)).isEqualTo("Anna");
+        assertThat(byId.body().path("results").get(0).path("properties").path("cliniko_patient_id").asString())
+                .isEqualTo("p1b");
+        assertThat(byNewKey.status()).isEqualTo(200);
+        assertThat(firstnameOf(byNewKey, id)).isEqualTo("Anna");
+        assertThat(byOldKey.status()).isEqualTo(207);
+        assertThat(byOldKey.body().path("results")).isEmpty();
+        assertThat(byOldKey.body().path("errors").get(0).path("category").asString()).isEqualTo("OBJECT_NOT_FOUND");
+        assertThat(hubspot.records("contacts")).singleElement().satisfies(r -> {
+            assertThat(r.property("firstname")).isEqualTo("Anna");
+            assertThat(r.createdAt()).isNotNull();
+        });
+    }
+
+    // ------------------------------------------------------------------ search
+
+    @Test
+    void searchSeesRecordsAsTheyWereTheLagAgo() throws InterruptedException {
+        // given
+        hubspot.searchLag(Duration.ofSeconds(2));
+        String ann = hubspot.seedRecord("contacts", Map.of("email", "ann@example.com", "firstname", "Ann"));
+        String bob = hubspot.seedRecord("contacts", Map.of("email", "bob@example.com", "firstname", "Bob"));
+        Thread.sleep(2_200);
+        String v3 = "/crm/v3/objects/contacts/search";
+        String dated = "/crm/objects/2026-03/contacts/search";
+
+        // when
+        hubspot.editRecord("contacts", ann, "firstname", "Anna");
+        hubspot.deleteRecord("contacts", bob);
+        Result created = call("POST", "/crm/v3/objects/contacts",
+                json(Map.of("properties", Map.of("email", "cat@example.com", "firstname", "Cat"))));
+        String cat = created.body().path("id").asString();
+        Result all = searchContacts(v3, null, null);
+        Result byOldName = searchContacts(dated, "firstname", "Ann");
+        Result byNewName = searchContacts(v3, "firstname", "Anna");
+        Result newRecord = searchContacts(dated, "email", "cat@example.com");
+        Result read = call("POST", "/crm/v3/objects/contacts/batch/read", json(Map.of(
+                "properties", List.of("firstname"), "inputs", List.of(Map.of("id", ann), Map.of("id", cat)))));
+        Result get = call("GET", "/crm/v3/objects/contacts/" + ann + "?properties=firstname", null);
+        Thread.sleep(2_200);
+        Result later = searchContacts(v3, null, null);
+        Result laterByNewName = searchContacts(dated, "firstname", "Anna");
+
+        // then
+        assertThat(all.body().path("total").asInt()).isEqualTo(2);
+        assertThat(ids(all)).containsExactly(ann, bob);
+        assertThat(firstnameOf(all, ann)).isEqualTo("Ann");
+        assertThat(ids(byOldName)).containsExactly(ann);
+        assertThat(byNewName.body().path("total").asInt()).isZero();
+        assertThat(byNewName.body().path("results")).isEmpty();
+        assertThat(newRecord.body().path("total").asInt()).isZero();
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(firstnameOf(read, ann)).isEqualTo("Anna");
+        assertThat(firstnameOf(read, cat)).isEqualTo("Cat");
+        assertThat(get.body().path("properties").path("firstname").asString()).isEqualTo("Anna");
+        assertThat(later.body().path("total").asInt()).isEqualTo(2);
+        assertThat(ids(later)).containsExactly(ann, cat);
+        assertThat(firstnameOf(later, ann)).isEqualTo("Anna");
+        assertThat(ids(laterByNewName)).containsExactly(ann);
+    }
+
+    @Test
+    void searchWithoutLagSeesEveryChangeAtOnce() {
+        // given
+        hubspot.searchLag(Duration.ofHours(1)).reset();
+        String ann = hubspot.seedRecord("contacts", Map.of("email", "ann@example.com", "firstname", "Ann"));
+
+        // when
+        hubspot.editRecord("contacts", ann, "firstname", "Anna");
+        Result byNewName = searchContacts("/crm/v3/objects/contacts/search", "firstname", "Anna");
+
+        // then
+        assertThat(byNewName.body().path("total").asInt()).isEqualTo(1);
+        assertThat(firstnameOf(byNewName, ann)).isEqualTo("Anna");
+    }
+
     // ------------------------------------------------------------------ associations
 
     @Test
@@ -494,6 +666,92 @@ class HubSpotEmulatorTests {
         assertThat(outage.status()).isEqualTo(503);
         assertThat(hubspot.requestCount("/crm/v3/owners")).isEqualTo(4);
         assertThat(hubspot.kindCount("owners")).isEqualTo(4);
+    }
+
+    @Test
+    void lostAnswersArePerformedSeededAndCountedAsFaults() {
+        // given
+        givenPatientIdProperty();
+        hubspot.lostAnswerRate(0.5, 7);
+
+        // when
+        List<Integer> first = new ArrayList<>();
+        List<JsonNode> lostBodies = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Result r = upsertContacts(List.of(upsertInput("p" + i, Map.of("firstname", "N" + i))));
+            first.add(r.status());
+            if (r.status() == 502) {
+                lostBodies.add(r.body());
+            }
+        }
+        int faults = hubspot.faultCount();
+        int contacts = hubspot.records("contacts").size();
+        hubspot.reset();
+        givenPatientIdProperty();
+        hubspot.lostAnswerRate(0.5, 7);
+        List<Integer> second = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            second.add(upsertContacts(List.of(upsertInput("p" + i, Map.of("firstname", "N" + i)))).status());
+        }
+        hubspot.clearFaults();
+        Result afterClear = call("GET", "/crm/v3/owners", null);
+
+        // then
+        assertThat(first).containsOnly(200, 502).contains(200, 502);
+        assertThat(second).isEqualTo(first);
+        assertThat(contacts).isEqualTo(30);
+        assertThat(faults).isEqualTo(lostBodies.size());
+        assertThat(lostBodies).allSatisfy(b -> {
+            assertThat(b.path("status").asString()).isEqualTo("error");
+            assertThat(b.path("category").asString()).isEqualTo("INTERNAL_ERROR");
+        });
+        assertThat(afterClear.status()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedBatchReadsAnswer200WithAnEmptyHtmlOrTruncatedBody() {
+        // given
+        String id = hubspot.seedRecord("contacts", Map.of("email", "a@example.com", "firstname", "Ann"));
+        String company = hubspot.seedRecord("companies", Map.of("name", "Clinic"));
+        String contactsRead = json(Map.of("properties", List.of("firstname"), "inputs", List.of(Map.of("id", id))));
+        hubspot.malformedBatchReads(2, "empty");
+
+        // when
+        Result get = call("GET", "/crm/v3/objects/contacts/" + id, null);
+        HttpResponse<String> empty = send("POST", "/crm/v3/objects/contacts/batch/read", contactsRead);
+        HttpResponse<String> emptyCompanies = send("POST", "/crm/objects/2026-03/companies/batch/read",
+                json(Map.of("inputs", List.of(Map.of("id", company)))));
+        HttpResponse<String> whole = send("POST", "/crm/v3/objects/contacts/batch/read", contactsRead);
+        hubspot.malformedBatchReads(1, "html");
+        HttpResponse<String> html = send("POST", "/crm/v3/objects/contacts/batch/read", contactsRead);
+        hubspot.malformedBatchReads(1, "truncated");
+        HttpResponse<String> truncated = send("POST", "/crm/v3/objects/contacts/batch/read", contactsRead);
+        hubspot.malformedBatchReads(3, "html").clearFaults();
+        HttpResponse<String> afterClear = send("POST", "/crm/v3/objects/contacts/batch/read", contactsRead);
+
+        // then
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(empty.body()).isEmpty();
+        assertThat(empty.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("application/json"));
+        assertThat(empty.headers().firstValue("Content-Length")).hasValue("0");
+        assertThat(emptyCompanies.statusCode()).isEqualTo(200);
+        assertThat(emptyCompanies.body()).isEmpty();
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(whole.body()).path("results").get(0).path("id").asString()).isEqualTo(id);
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.body()).isEqualTo("<html><body>Gateway</body></html>");
+        assertThat(html.headers().firstValue("Content-Type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("text/html"));
+        assertThat(truncated.statusCode()).isEqualTo(200);
+        assertThat(truncated.body()).startsWith("{\"status\":\"COMPLETE\",\"results\":[{\"id\":\"" + id + "\"");
+        assertThat(truncated.body().length()).isBetween(whole.body().length() / 2 - 2, whole.body().length() / 2 + 2);
+        assertThatThrownBy(() -> JSON.readTree(truncated.body())).isInstanceOf(RuntimeException.class);
+        assertThat(afterClear.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(afterClear.body()).path("results")).hasSize(1);
+        assertThat(hubspot.faultCount()).isEqualTo(4);
+        assertThatThrownBy(() -> hubspot.malformedBatchReads(1, "xml")).isInstanceOf(IllegalArgumentException.class);
     }
 
     // ------------------------------------------------------------------ owners, pipelines, path styles

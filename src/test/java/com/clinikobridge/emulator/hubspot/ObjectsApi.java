@@ -568,8 +568,10 @@ final class ObjectsApi {
         Json.list(body.get("properties")).forEach(n -> requested.add(n.asString()));
         List<JsonNode> groups = Json.list(body.get("filterGroups"));
         List<StoredRecord> matches = new ArrayList<>();
-        for (StoredRecord r : state.recordsOf(type).values()) {
-            if (r.archived) {
+        Instant now = Instant.now();
+        for (StoredRecord stored : state.recordsOf(type).values()) {
+            StoredRecord r = state.searchView(stored, now); // search is eventually consistent: see searchLag
+            if (r == null) {
                 continue;
             }
             boolean match = groups.isEmpty();

@@ -1,12 +1,14 @@
 package com.clinikobridge.emulator.hubspot;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,6 +34,11 @@ final class PortalState {
         Instant createdAt;
         Instant updatedAt;
         boolean archived;
+        /**
+         * Earlier states, oldest first, for a lagging search (see {@link PortalState#searchView}); null while no
+         * search lag is set. Each is dropped once the lag no longer reaches back to it.
+         */
+        ArrayDeque<Version> history;
 
         StoredRecord(String id, String type, Instant now) {
             this.id = id;
@@ -39,6 +46,10 @@ final class PortalState {
             this.createdAt = now;
             this.updatedAt = now;
         }
+    }
+
+    /** A record's state before a change made at {@code until} (wall clock). */
+    record Version(Map<String, String> props, Instant updatedAt, boolean archived, Instant until) {
     }
 
     record Option(String label, String value, int displayOrder, boolean hidden) {
@@ -121,6 +132,8 @@ final class PortalState {
     final LinkedHashMap<String, Pipeline> pipelines = new LinkedHashMap<>();
     final Set<String> refuseUnique = new HashSet<>();
     int maxPipelines = Integer.MAX_VALUE;
+    /** How far back in time search sees the records (see HubSpotEmulator.searchLag); ZERO = the current state. */
+    Duration searchLag = Duration.ZERO;
 
     PortalState() {
         reset();
@@ -140,6 +153,7 @@ final class PortalState {
         pipelines.clear();
         refuseUnique.clear();
         maxPipelines = Integer.MAX_VALUE;
+        searchLag = Duration.ZERO;
         for (ObjectTypes.Type t : ObjectTypes.ALL) {
             records.put(t.name(), new LinkedHashMap<>());
             props.put(t.name(), new LinkedHashMap<>());
@@ -450,9 +464,12 @@ final class PortalState {
                         return Optional.of(ApiException.conflict(
                                 "Duplicate email \"" + kv[2] + "\" in batch input; Contact already exists in this request"));
                     }
-                    String msg = "A " + ObjectTypes.require(type).singular() + " with the unique value \"" + kv[2]
-                            + "\" for property \"" + kv[0] + "\" already exists."
-                            + (existingId.isEmpty() ? " Duplicate value within batch input." : " Existing ID: " + existingId);
+                    String singular = ObjectTypes.require(type).singular();
+                    String msg = "A " + singular + " with the unique value \"" + kv[2] + "\" for property \"" + kv[0]
+                            + "\" already exists: " + (existingId.isEmpty()
+                                    ? "another input already has that value. Duplicate value within batch input."
+                                    : singular + " " + existingId + " already has that value. Existing ID: "
+                                            + existingId);
                     return Optional.of(ApiException.conflict(msg));
                 }
                 space.put(kv[1], self);
@@ -684,6 +701,7 @@ final class PortalState {
 
     /** Applies validated values to a record (empty string clears), keeping the indexes current. */
     void update(StoredRecord r, Map<String, String> values, Instant now) {
+        remember(r);
         unindex(r);
         apply(r, values, now);
         index(r);
@@ -691,10 +709,60 @@ final class PortalState {
 
     /** Archives a record and removes its associations, as deleting it in HubSpot does. */
     void archive(StoredRecord r, Instant now) {
+        remember(r);
         unindex(r);
         r.archived = true;
         r.updatedAt = now;
         assocs.removeAllOf(r.type, r.id);
+    }
+
+    /**
+     * Keeps the record's current state for a lagging search before it changes, and drops the states the lag no
+     * longer reaches. Does nothing (and forgets any history) while no search lag is set.
+     */
+    private void remember(StoredRecord r) {
+        if (searchLag.isZero()) {
+            r.history = null;
+            return;
+        }
+        Instant now = Instant.now();
+        if (r.history == null) {
+            r.history = new ArrayDeque<>(2);
+        }
+        Instant horizon = now.minus(searchLag);
+        while (!r.history.isEmpty() && !r.history.peekFirst().until().isAfter(horizon)) {
+            r.history.pollFirst();
+        }
+        r.history.addLast(new Version(new LinkedHashMap<>(r.props), r.updatedAt, r.archived, now));
+    }
+
+    /**
+     * The record as search sees it at {@code now}: the state it had {@link #searchLag} ago. Null when it was
+     * created less than the lag ago or was archived then; the record itself when there is no lag or no change since.
+     * Changes made while no lag was set are seen at once.
+     */
+    StoredRecord searchView(StoredRecord r, Instant now) {
+        if (searchLag.isZero()) {
+            return r.archived ? null : r;
+        }
+        Instant horizon = now.minus(searchLag);
+        if (r.createdAt.isAfter(horizon)) {
+            return null;
+        }
+        if (r.history != null) {
+            for (Version v : r.history) {
+                if (v.until().isAfter(horizon)) {
+                    if (v.archived()) {
+                        return null;
+                    }
+                    StoredRecord view = new StoredRecord(r.id, r.type, r.createdAt);
+                    view.props.putAll(v.props());
+                    view.updatedAt = v.updatedAt();
+                    return view;
+                }
+            }
+        }
+        return r.archived ? null : r;
     }
 
     /** Applies validated values to a record (empty string clears); use {@link #update} for stored records. */

@@ -82,10 +82,13 @@ public class RunLauncher {
 
 	private final PortalLock lock;
 
+	private final com.clinikobridge.ledger.WriteProofs proofs;
+
 	RunLauncher(JobOperator jobOperator, JobRepository jobRepository, Job migrateJob, ActiveRun run, Ledger ledger,
 			RunStore runs, SettingsResolver settingsResolver, PlanService planService, SyncStore syncStore,
-			PortalLock lock) {
+			PortalLock lock, com.clinikobridge.ledger.WriteProofs proofs) {
 		this.lock = lock;
+		this.proofs = proofs;
 		this.planService = planService;
 		this.syncStore = syncStore;
 		this.jobOperator = jobOperator;
@@ -95,6 +98,16 @@ public class RunLauncher {
 		this.ledger = ledger;
 		this.runs = runs;
 		this.settingsResolver = settingsResolver;
+	}
+
+	/** Records in the portal that this job repository never wrote: printed now and noted in the report. */
+	private void noteForeignRecords(HubSpotClient hubspot, Set<String> objects, PrintStream out) {
+		if (hubspot != null) {
+			ForeignRecords.note(hubspot, proofs, objects).ifPresent(note -> {
+				run.note(note);
+				out.println(note);
+			});
+		}
 	}
 
 	/** The end of a run: its id, summary and exit code. */
@@ -158,6 +171,7 @@ public class RunLauncher {
 		}
 		out.println("Run " + runId + " started; reports in " + folder);
 		run.begin(runId, effectiveDryRun, startedAt, source, settings, mapping, objects, cliniko, hubspot);
+		noteForeignRecords(hubspot, objects, out);
 		if (!source.isCsv() && !effectiveDryRun && sample == null) {
 			run.keepMarks(sourceKey(settings, source)); // where the first sync after this migration starts
 		}
@@ -257,6 +271,7 @@ public class RunLauncher {
 		runs.create(runId, "sync", source.text(), false, startedAt);
 		out.println("Run " + runId + " started; reports in " + folder);
 		run.begin(runId, false, startedAt, source, settings, mapping, objects, cliniko, hubspot);
+		noteForeignRecords(hubspot, objects, out);
 		run.sync(since);
 		if (!source.isCsv()) {
 			run.keepMarks(sourceKey(settings, source));
@@ -591,7 +606,7 @@ public class RunLauncher {
 		if (stored.dryRun()) {
 			ReportWriter.preview(folder, run.preview());
 		}
-		List<String> notes = new ArrayList<>();
+		List<String> notes = new ArrayList<>(run.notes());
 		if (marksNote != null) {
 			notes.add(marksNote);
 		}

@@ -86,6 +86,6 @@ public abstract class PostgresTestBase {
 		jdbc.execute("TRUNCATE bridge_run, id_map, ledger_entry, rejection, email_claim, merge_redirect,"
 				+ " pending_create, plan_approval, run_sample, custom_field_property, before_image, added_association,"
 				+ " schema_change, reconcile_mismatch, reconcile_tally, sync_mark, run_mark, run_lock, ingested_file,"
-				+ " removed_association");
+				+ " removed_association, run_write, rollback_kept");
 	}
 }

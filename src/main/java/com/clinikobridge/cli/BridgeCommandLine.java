@@ -161,5 +161,10 @@ final class BridgeCommandLine {
 				description = "Compare the property values of about N records per object (presence and associations"
 						+ " are checked for every record).")
 		Integer sample;
+
+		@Option(names = "--repair",
+				description = "Bring HubSpot back to Cliniko: rewrite values that drifted and re-create records that"
+						+ " are missing, as a run of its own (audited; 'rollback <its run id>' undoes it).")
+		boolean repair;
 	}
 }

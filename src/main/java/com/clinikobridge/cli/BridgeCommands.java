@@ -119,6 +119,13 @@ public class BridgeCommands {
 						rb.force), overrides, out).exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Reconcile rc) {
+				if (rc.repair) {
+					if (rc.sample != null) {
+						throw new ConfigurationException("--sample and --repair do not go together: a repair checks"
+								+ " every record");
+					}
+					return launcher.repair(rc.runId, overrides, out).exitCode();
+				}
 				return launcher.reconcile(rc.runId, rc.sample, overrides, out).exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Status) {

@@ -124,6 +124,7 @@ public class ActiveRun {
 		this.reconciling = false;
 		this.freshInHubSpot.clear();
 		this.syncing = false;
+		this.repairing = false;
 		this.marks = Map.of();
 		this.marksKey = null;
 		this.sinceOverride = null;
@@ -158,6 +159,17 @@ public class ActiveRun {
 	/** Whether this run is a sync: each API list read only for what changed since its mark. */
 	public boolean syncing() {
 		return syncing;
+	}
+
+	private volatile boolean repairing;
+
+	/** {@code reconcile --repair}: records that did not change in Cliniko are checked against HubSpot and rewritten when they drifted. */
+	public boolean repairing() {
+		return repairing;
+	}
+
+	void repair() {
+		this.repairing = true;
 	}
 
 	/** Makes this run a sync; its marks are taken (or, on restart, loaded) by the prepare step. */

@@ -114,7 +114,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			String hash = hash(properties, r, targetIds);
 			hashes.put(r.sourceKey(), hash);
 			Mapped m = before.get(r.sourceKey());
-			if (m != null && hash.equals(m.contentHash())) {
+			if (m != null && hash.equals(m.contentHash()) && !run.repairing()) {
 				entries.add(new Entry(r.sourceKey(), m.hubspotId(), Action.UNCHANGED, hash));
 			}
 			else {
@@ -136,6 +136,15 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		else if (!toSend.isEmpty()) {
 			HubSpotClient hubspot = run.hubspot();
 			Map<String, BeforeImage> images = captureBeforeImages(hubspot, mapping, toSend, before);
+			Set<String> mappedKeys = new HashSet<>(before.keySet());
+			if (run.repairing()) {
+				keepOnlyDrifted(toSend, before, images, hashes, entries);
+				if (toSend.isEmpty()) {
+					ledger.record(run.runId(), object, entries);
+					ledger.reject(run.runId(), rejected);
+					return;
+				}
+			}
 			Map<String, Written> createdInline = createNew(hubspot, mapping, toSend, before, images, valid, targetIds);
 			Set<String> created = new HashSet<>(prove(object, createdInline, toSend, images));
 			created.addAll(settleUnconfirmed(hubspot, mapping, toSend, before, images, createdInline.keySet()));
@@ -184,7 +193,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 			// Records whose associations did not all land keep no hash, so the next run sends them again.
 			entries.replaceAll(e -> unsettled.contains(e.hubspotId())
 					? new Entry(e.clinikoId(), e.hubspotId(), e.action(), null) : e);
-			ledger.record(run.runId(), object, entries, before.keySet(), targets);
+			ledger.record(run.runId(), object, entries, mappedKeys, targets);
 			ledger.reject(run.runId(), rejected);
 			return;
 		}
@@ -384,6 +393,32 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		}
 		return new BeforeImage(0, mapping.clinikoName(), key, now == null ? null : now.hubspotId(), now != null,
 				changed);
+	}
+
+	/**
+	 * {@code reconcile --repair}: of the records whose mapped values did not change in Cliniko
+	 * (same hash as last written), only those HubSpot no longer holds as written are sent: a value
+	 * that drifted is written again, a record that is gone is created again (it leaves the id map's
+	 * view here, so it is created, not updated); the rest count as unchanged.
+	 */
+	private void keepOnlyDrifted(Map<String, Map<String, String>> toSend, Map<String, Mapped> before,
+			Map<String, BeforeImage> images, Map<String, String> hashes, List<Entry> entries) {
+		for (String key : List.copyOf(toSend.keySet())) {
+			Mapped m = before.get(key);
+			BeforeImage image = images.get(key);
+			if (m == null || !hashes.get(key).equals(m.contentHash()) || image == null) {
+				continue; // changed in Cliniko (or new): the normal write
+			}
+			Map<String, String> sent = toSend.get(key);
+			if (image.existed() && image.properties().entrySet().stream()
+				.allMatch(e -> RollbackChecks.same(sent.get(e.getKey()), e.getValue()))) {
+				toSend.remove(key);
+				entries.add(new Entry(key, m.hubspotId(), Action.UNCHANGED, hashes.get(key)));
+			}
+			else if (!image.existed()) {
+				before.remove(key);
+			}
+		}
 	}
 
 	/** An association target in HubSpot: its object type, record id and the association type id. */

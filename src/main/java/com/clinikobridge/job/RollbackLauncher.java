@@ -113,9 +113,9 @@ public class RollbackLauncher {
 		String targetId = request.targetRunId();
 		Run target = runs.find(targetId)
 			.orElseThrow(() -> new ConfigurationException("rollback: there is no run '" + targetId + "' (see status)"));
-		if (!Set.of("migrate", "sync").contains(target.command())) {
+		if (!RunLauncher.WRITING.contains(target.command())) {
 			throw new ConfigurationException("rollback: run '" + targetId + "' is a " + target.command()
-					+ " run; only migrate and sync runs write to HubSpot");
+					+ " run; only migrate, sync and repair runs write to HubSpot");
 		}
 		if (target.dryRun()) {
 			out.println("Run " + targetId + " was a dry run and wrote nothing to HubSpot: nothing to roll back.");

@@ -328,24 +328,7 @@ public class RunLauncher {
 		if (sample != null && sample < 1) {
 			throw new ConfigurationException("--sample must be a whole number of records, at least 1");
 		}
-		Run target = targetRunId != null
-				? runs.find(targetRunId)
-					.orElseThrow(() -> new ConfigurationException("reconcile: there is no run '" + targetRunId
-							+ "' (see status)"))
-				: runs.all()
-					.stream()
-					.filter(r -> Set.of("migrate", "sync").contains(r.command()) && !r.dryRun()
-							&& "COMPLETED".equals(r.status()))
-					.findFirst()
-					.orElseThrow(() -> new ConfigurationException(
-							"reconcile: no completed migrate run to reconcile; name one (see status)"));
-		if (!Set.of("migrate", "sync").contains(target.command()) || target.dryRun()) {
-			throw new ConfigurationException("reconcile: run '" + target.runId() + "' is a "
-					+ (target.dryRun() ? "dry run" : target.command() + " run") + "; it wrote nothing to HubSpot");
-		}
-		if (!settings.hasHubSpotToken()) {
-			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for reconcile");
-		}
+		Run target = reconcileTarget(targetRunId, settings);
 		JobExecution targetExecution = jobRepository.getJobExecution(target.jobExecutionId());
 		SourceSpec source = SourceSpec.parse(target.source());
 		String mappingFile = targetExecution.getJobParameters().getString("mapping");
@@ -365,6 +348,70 @@ public class RunLauncher {
 			.addString("sample", sample == null ? "" : sample.toString(), false)
 			.toJobParameters());
 		return finishReconcile(runId, execution, folder, out);
+	}
+
+	/** Commands whose runs write records to HubSpot: what reconcile and rollback act on. */
+	static final Set<String> WRITING = Set.of("migrate", "sync", "repair");
+
+	/** The run named, or the newest completed run that wrote to HubSpot. */
+	private Run reconcileTarget(String targetRunId, BridgeSettings settings) {
+		Run target = targetRunId != null
+				? runs.find(targetRunId)
+					.orElseThrow(() -> new ConfigurationException("reconcile: there is no run '" + targetRunId
+							+ "' (see status)"))
+				: runs.all()
+					.stream()
+					.filter(r -> WRITING.contains(r.command()) && !r.dryRun() && "COMPLETED".equals(r.status()))
+					.findFirst()
+					.orElseThrow(() -> new ConfigurationException(
+							"reconcile: no completed migrate run to reconcile; name one (see status)"));
+		if (!WRITING.contains(target.command()) || target.dryRun()) {
+			throw new ConfigurationException("reconcile: run '" + target.runId() + "' is a "
+					+ (target.dryRun() ? "dry run" : target.command() + " run") + "; it wrote nothing to HubSpot");
+		}
+		if (!settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for reconcile");
+		}
+		return target;
+	}
+
+	/**
+	 * {@code reconcile --repair [<run-id>]}: a run of its own (command {@code repair}) over the same
+	 * source, objects and mapping as the run named (default: the newest completed one that wrote to
+	 * HubSpot). It writes what changed in Cliniko, as a migration would, and also what drifted in
+	 * HubSpot: values someone changed are written again, records someone deleted are created again.
+	 * Everything goes through the ledger, so {@code rollback <repair run>} puts the drift back.
+	 */
+	public Outcome repair(String targetRunId, Map<String, String> overrides, PrintStream out) throws Exception {
+		BridgeSettings settings = settingsResolver.resolve(overrides);
+		Run target = reconcileTarget(targetRunId, settings);
+		return lock.locked("reconcile --repair", settings, out, () -> {
+			JobParameters targetParameters = jobRepository.getJobExecution(target.jobExecutionId()).getJobParameters();
+			SourceSpec source = SourceSpec.parse(target.source());
+			String mappingFile = targetParameters.getString("mapping");
+			String objectList = targetParameters.getString("objects");
+			Set<String> objects = objectList == null || objectList.isEmpty() ? objects(source, List.of())
+					: new LinkedHashSet<>(List.of(objectList.split(",")));
+			Mapping mapping = loadMapping(mappingFile == null || mappingFile.isEmpty() ? null : Path.of(mappingFile));
+			Instant startedAt = Instant.now();
+			String runId = newRunId(startedAt);
+			Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
+			runs.create(runId, "repair", source.text(), false, startedAt, target.runId());
+			out.println("Run " + runId + " (repair, from run " + target.runId() + "'s source) started; reports in "
+					+ folder);
+			run.begin(runId, false, startedAt, source, settings, mapping, objects, clinikoClient(settings, source),
+					hubspotClient(settings));
+			run.repair();
+			JobParameters parameters = new JobParametersBuilder().addString("runId", runId)
+				.addString("source", source.text(), false)
+				.addString("dryRun", "false", false)
+				.addString("startedAt", startedAt.toString(), false)
+				.addString("objects", String.join(",", objects), false)
+				.addString("mapping", mappingFile == null ? "" : mappingFile, false)
+				.addString("repair", "true", false)
+				.toJobParameters();
+			return finish(runId, "repair", jobOperator.start(migrateJob, parameters), folder, out);
+		});
 	}
 
 	private void beginReconcile(String runId, Instant startedAt, SourceSpec source, BridgeSettings settings,
@@ -537,8 +584,12 @@ public class RunLauncher {
 		if (stored.command().equals("sync")) {
 			run.sync(null);
 		}
+		if (stored.command().equals("repair")) {
+			run.repair();
+		}
 		String sampled = last.getJobParameters().getString("sample");
-		if (!source.isCsv() && !stored.dryRun() && (sampled == null || sampled.isEmpty())) {
+		if (!source.isCsv() && !stored.dryRun() && (sampled == null || sampled.isEmpty())
+				&& !stored.command().equals("repair")) {
 			run.keepMarks(sourceKey(settings, source));
 		}
 		String sampleSize = last.getJobParameters().getString("sample");

@@ -229,6 +229,37 @@ class SafetyFunctionalTests extends FunctionalTestBase {
 		}
 	}
 
+	@Test
+	void repairBringsHubSpotBackToClinikoAndItsRollbackPutsTheDriftBack() {
+		try (ClinicScenario s = new ClinicScenario(33, 20, work)) {
+			// given a migrated clinic, where a person then changed a contact and deleted a deal
+			migrate(s);
+			RecordSnapshot contact = s.hubspot.records("contacts").get(0);
+			String lastname = contact.property("lastname");
+			s.hubspot.editRecord("contacts", contact.id(), "lastname", "Drifted");
+			s.hubspot.deleteRecord("deals", s.hubspot.records("deals").get(0).id());
+			Snapshot drifted = snapshot(s.hubspot);
+			assertThat(s.run(commands, "reconcile")).as(s.out + s.err).isEqualTo(3);
+
+			// when reconcile --repair runs
+			assertThat(s.run(commands, "reconcile", "--repair")).as(s.out + s.err).isZero();
+			String repair = s.lastRunId();
+
+			// then it wrote only the drift, through the ledger, and a following reconcile is clean
+			JsonNode summary = s.summary(repair);
+			assertThat(summary.path("command").asString()).isEqualTo("repair");
+			assertThat(summary.path("objects").path("patients").path("updated").asLong()).isEqualTo(1);
+			assertThat(summary.path("objects").path("invoices").path("created").asLong()).isEqualTo(1);
+			assertThat(summary.path("objects").path("appointments").path("updated").asLong()).isZero();
+			assertThat(s.hubspot.record("contacts", contact.id()).orElseThrow().property("lastname")).isEqualTo(lastname);
+			assertThat(s.run(commands, "reconcile")).as(s.out + s.err).isZero();
+
+			// and rolling the repair back puts the drifted state back
+			assertThat(s.run(commands, "rollback", repair)).as(s.out + s.err).isZero();
+			assertPortalEquals(drifted, s.hubspot);
+		}
+	}
+
 	private String migrate(ClinicScenario s) {
 		assertThat(s.run(commands, "migrate", "--source=api", "--no-approval")).as(s.out + s.err).isIn(0, 3);
 		return s.lastRunId();

@@ -37,8 +37,11 @@ class PortalLock {
 
 	private final ActiveRun run;
 
-	/** Locks this thread holds: a run started by a run (a sync's restart, migrate --reconcile) shares its lock. */
-	private final ThreadLocal<java.util.Set<String>> heldHere = ThreadLocal.withInitial(java.util.HashSet::new);
+	/**
+	 * Locks this thread holds (key → holder): a run started by a run (a sync's restart, migrate
+	 * --reconcile) shares its lock.
+	 */
+	private final ThreadLocal<java.util.Map<String, String>> heldHere = ThreadLocal.withInitial(java.util.HashMap::new);
 
 	PortalLock(SyncStore store, GracefulStop stop, ActiveRun run) {
 		this.store = store;
@@ -62,7 +65,7 @@ class PortalLock {
 	RunLauncher.Outcome locked(String command, BridgeSettings settings, PrintStream out, Locked work)
 			throws Exception {
 		String lockKey = SyncMarks.key("portal", settings.hubspotApiUrl(), settings.hubspotAccessToken());
-		if (heldHere.get().contains(lockKey)) {
+		if (heldHere.get().containsKey(lockKey)) {
 			return work.run();
 		}
 		String holder = holder();
@@ -91,7 +94,7 @@ class PortalLock {
 				log.warn("Could not refresh the portal lock: {}", ex.getClass().getSimpleName());
 			}
 		}, period, period, TimeUnit.MILLISECONDS);
-		heldHere.get().add(lockKey);
+		heldHere.get().put(lockKey, holder);
 		try {
 			return work.run();
 		}
@@ -102,6 +105,14 @@ class PortalLock {
 			heartbeat.awaitTermination(5, TimeUnit.SECONDS);
 			store.unlock(lockKey, holder);
 		}
+	}
+
+	/**
+	 * Names the run that holds this thread's locks, so a second process's message names it (the
+	 * heartbeat keeps it). Nothing happens when the thread holds no lock (a dry run).
+	 */
+	void naming(String runId) {
+		heldHere.get().forEach((lockKey, holder) -> store.heartbeat(lockKey, holder, runId));
 	}
 
 	private static String holder() {

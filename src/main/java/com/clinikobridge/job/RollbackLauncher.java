@@ -156,6 +156,7 @@ public class RollbackLauncher {
 		String runId = RunLauncher.newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "rollback", "run:" + targetId, false, startedAt, targetId);
+		lock.naming(runId);
 		beginRun(runId, startedAt, settings, hubspot, targetId);
 		UndoCounts todo = ledger.undoLeft(targetId);
 		out.println("Rollback " + runId + " of run " + targetId + " started: " + todo.associations()
@@ -183,6 +184,7 @@ public class RollbackLauncher {
 		if (last.getStatus().isRunning()) {
 			last = jobOperator.recover(last);
 		}
+		lock.naming(rollbackRun.runId());
 		beginRun(rollbackRun.runId(), rollbackRun.startedAt(), settings, hubspot, rollbackRun.targetRunId());
 		out.println("Rollback " + rollbackRun.runId() + " of run " + rollbackRun.targetRunId()
 				+ " resuming where it stopped");
@@ -234,6 +236,7 @@ public class RollbackLauncher {
 		String runId = RunLauncher.newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "rollback", "run:" + target.runId(), true, startedAt, target.runId());
+		lock.naming(runId);
 		RollbackChecks checks = new RollbackChecks(RunLauncher.hubspotClient(settings), proofs, target.runId());
 		List<String[]> rows = new ArrayList<>();
 		Map<String, Long> totals = new LinkedHashMap<>();

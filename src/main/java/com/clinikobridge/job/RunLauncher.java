@@ -166,6 +166,7 @@ public class RunLauncher {
 		String runId = newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "migrate", source.text(), effectiveDryRun, startedAt);
+		lock.naming(runId);
 		if (effectiveDryRun && !request.dryRun()) {
 			out.println("No HUBSPOT_ACCESS_TOKEN: dry run, nothing will be written to HubSpot.");
 		}
@@ -269,6 +270,7 @@ public class RunLauncher {
 		String runId = newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "sync", source.text(), false, startedAt);
+		lock.naming(runId);
 		out.println("Run " + runId + " started; reports in " + folder);
 		run.begin(runId, false, startedAt, source, settings, mapping, objects, cliniko, hubspot);
 		noteForeignRecords(hubspot, objects, out);
@@ -337,6 +339,7 @@ public class RunLauncher {
 		String runId = newRunId(startedAt);
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "reconcile", target.source(), false, startedAt, target.runId());
+		lock.naming(runId);
 		out.println("Reconcile " + runId + " of run " + target.runId() + " started; reports in " + folder);
 		beginReconcile(runId, startedAt, source, settings, mappingFile, objects, target.runId(),
 				sample == null ? 0 : sample);
@@ -397,6 +400,7 @@ public class RunLauncher {
 			String runId = newRunId(startedAt);
 			Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 			runs.create(runId, "repair", source.text(), false, startedAt, target.runId());
+			lock.naming(runId);
 			out.println("Run " + runId + " (repair, from run " + target.runId() + "'s source) started; reports in "
 					+ folder);
 			run.begin(runId, false, startedAt, source, settings, mapping, objects, clinikoClient(settings, source),
@@ -550,6 +554,7 @@ public class RunLauncher {
 			throw new ConfigurationException("restart: run '" + runId + "' has completed; nothing to resume");
 		}
 		BridgeSettings settings = settingsResolver.resolve(overrides);
+		lock.naming(runId);
 		SourceSpec source = SourceSpec.parse(stored.source());
 		if (stored.command().equals("reconcile")) {
 			if (!settings.hasHubSpotToken()) {

@@ -184,6 +184,48 @@ class MigrationProcessTests extends PostgresTestBase {
 		}
 	}
 
+	@Test
+	void twoMigrationsStartedASecondApartOneRunsAndTheOtherExitsNamingIt() throws Exception {
+		emptyLedger();
+		try (ClinicScenario s = new ClinicScenario(21, 150, work)) {
+			// given an empty portal, slow enough (throttled) that a migration takes seconds
+			RollbackFunctionalTests.Snapshot empty = RollbackFunctionalTests.snapshot(s.hubspot);
+			s.hubspot.tenSecondlyLimit(10, Duration.ofMillis(500));
+			s.settings.put("HUBSPOT_RATE_LIMIT", "10");
+			s.settings.put("HUBSPOT_RATE_WINDOW_MS", "500");
+
+			// when two migrate processes start a second apart on the same job repository and portal
+			Process first = startAs(s, "first.out", "migrate", "--no-approval", "--source=api");
+			Thread.sleep(1000);
+			Process second = startAs(s, "second.out", "migrate", "--no-approval", "--source=api");
+			assertThat(first.waitFor(180, TimeUnit.SECONDS)).isTrue();
+			assertThat(second.waitFor(180, TimeUnit.SECONDS)).isTrue();
+
+			// then one ran, and the other exited 1 naming it (host, pid, run, since), having written nothing
+			List<Integer> exits = List.of(first.exitValue(), second.exitValue());
+			assertThat(exits).as(Files.readString(work.resolve("first.out")) + Files.readString(work.resolve("second.out")))
+				.containsExactlyInAnyOrder(0, 1);
+			String refused = Files.readString(work.resolve(first.exitValue() == 1 ? "first.out" : "second.out"));
+			String runId = jdbc.queryForObject("SELECT run_id FROM bridge_run WHERE command = 'migrate'", String.class);
+			assertThat(refused).contains("another run is writing to this HubSpot portal", " pid ", "run " + runId, "since");
+
+			// and the portal holds each record once
+			int contacts = MigrationFunctionalTests.contactsExpected(s, false);
+			assertThat(s.hubspot.records("contacts")).hasSize(contacts);
+			assertThat(s.hubspot.records("meetings")).hasSize(s.clinic.individualAppointments().size());
+			assertThat(s.hubspot.records("contacts").stream().map(r -> r.properties().get("cliniko_patient_id")))
+				.doesNotHaveDuplicates();
+
+			// and rolling back the run that ran archives only what it created
+			s.hubspot.disableRateLimits();
+			s.settings.put("HUBSPOT_RATE_LIMIT", "0");
+			Process rollback = startAs(s, "rollback.out", "rollback", runId);
+			assertThat(rollback.waitFor(120, TimeUnit.SECONDS)).isTrue();
+			assertThat(rollback.exitValue()).as(Files.readString(work.resolve("rollback.out"))).isZero();
+			RollbackFunctionalTests.assertPortalEquals(empty, s.hubspot);
+		}
+	}
+
 	private void awaitSyncEntries(Process process, long entries) throws InterruptedException {
 		Instant deadline = Instant.now().plusSeconds(60);
 		while (jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry l JOIN bridge_run r ON r.run_id = l.run_id"
@@ -203,6 +245,11 @@ class MigrationProcessTests extends PostgresTestBase {
 	}
 
 	private Process start(ClinicScenario s, String... args) throws Exception {
+		return startAs(s, args[0] + ".out", args);
+	}
+
+	/** Starts the jar with its output in {@code output} under the work folder. */
+	private Process startAs(ClinicScenario s, String output, String... args) throws Exception {
 		Path jar = Path.of("target", "cliniko-bridge.jar");
 		assertThat(jar).as("run after package (mvn verify)").exists();
 		List<String> command = new ArrayList<>(List.of(
@@ -210,7 +257,7 @@ class MigrationProcessTests extends PostgresTestBase {
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command).directory(new File("."))
 			.redirectErrorStream(true)
-			.redirectOutput(work.resolve(args[0] + ".out").toFile());
+			.redirectOutput(work.resolve(output).toFile());
 		Map<String, String> env = builder.environment();
 		env.putAll(s.settings);
 		env.put("SPRING_DATASOURCE_URL", databaseUrl);

@@ -81,7 +81,10 @@ class PlanService {
 
 	private final com.clinikobridge.ledger.Ledger ledger;
 
-	PlanService(RunStore runs, com.clinikobridge.ledger.Ledger ledger) {
+	private final com.clinikobridge.ledger.WriteProofs proofs;
+
+	PlanService(RunStore runs, com.clinikobridge.ledger.Ledger ledger, com.clinikobridge.ledger.WriteProofs proofs) {
+		this.proofs = proofs;
 		this.runs = runs;
 		this.ledger = ledger;
 	}
@@ -145,7 +148,8 @@ class PlanService {
 		PlanReport plan = new PlanReport(runId, source.text(), mappingFile == null ? "(built-in defaults)"
 				: mappingFile.toString(), now, fingerprint, approve || runs.approved(fingerprint), inventory, ownerRows,
 				customFields, changes, hubspot != null, shared, merged, REBUILD,
-				estimate(source, inventory, settings, changes.size()));
+				estimate(source, inventory, settings, changes.size()),
+				hubspot == null ? List.of() : ForeignRecords.note(hubspot, proofs, objects).stream().toList());
 		Path folder = ReportWriter.runFolder(settings.reportDir(), runId);
 		runs.create(runId, "plan", source.text(), true, now);
 		if (approve) {
@@ -166,6 +170,7 @@ class PlanService {
 		out.printf("Estimate: %d Cliniko and %d HubSpot requests, about %.1f minutes (the APIs' bound: %.1f).%n",
 				plan.estimate().clinikoRequests(), plan.estimate().hubspotRequests(), plan.estimate().expectedMinutes(),
 				plan.estimate().boundMinutes());
+		plan.portalWarnings().forEach(out::println);
 		out.println(approve ? "Approved: fingerprint " + fingerprint
 				: plan.approved() ? "This plan (fingerprint " + fingerprint + ") is approved."
 						: "To approve it: plan --source=" + source.text() + " --approve");

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * One writing run at a time per HubSpot portal (docs/safety.md): {@code migrate}, {@code sync},
  * {@code restart}, {@code rollback} and {@code reconcile} take this database lock in the job
  * repository before they start, across processes and hosts. The holder refreshes it; a lock whose
- * holder stopped refreshing it ({@code BRIDGE_LOCK_STALE_MS}) is taken over, and a holder that
+ * holder stopped refreshing it ({@code CLINIKO_BRIDGE_LOCK_STALE_MS}), or whose process on this host
+ * has ended (killed), is taken over, and a holder that
  * finds its lock taken over stops at its next chunk boundary. A second process exits 1 naming the
  * holder: host, pid, run and since when.
  */
@@ -69,7 +70,7 @@ class PortalLock {
 			return work.run();
 		}
 		String holder = holder();
-		Optional<String> held = store.lock(lockKey, holder, settings.lockStale());
+		Optional<String> held = store.lock(lockKey, holder, settings.lockStale(), PortalLock::endedOnThisHost);
 		if (held.isPresent()) {
 			out.println(command + ": another run is writing to this HubSpot portal (" + held.get() + "); this one"
 					+ " exits without changing anything. Run it again when that run has ended (see status).");
@@ -115,14 +116,32 @@ class PortalLock {
 		heldHere.get().forEach((lockKey, holder) -> store.heartbeat(lockKey, holder, runId));
 	}
 
-	private static String holder() {
-		String host;
+	/**
+	 * Whether a holder ("host pid N #nonce") is a process of this host that no longer runs (it
+	 * was killed): its lock is taken over at once instead of after the stale time.
+	 */
+	static boolean endedOnThisHost(String other) {
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*) pid (\\d+) #").matcher(other);
+		String host = hostName();
+		// A name many machines share tells nothing about whose pid this is.
+		if (!m.find() || !m.group(1).equals(host) || host.equals("localhost") || host.equals("unknown host")) {
+			return false;
+		}
+		long pid = Long.parseLong(m.group(2));
+		return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+	}
+
+	private static String hostName() {
 		try {
-			host = InetAddress.getLocalHost().getHostName();
+			return InetAddress.getLocalHost().getHostName();
 		}
 		catch (IOException ex) {
-			host = "unknown host";
+			return "unknown host";
 		}
+	}
+
+	private static String holder() {
+		String host = hostName();
 		// The nonce tells apart two runs of one process (a scheduled sync and a manual one, or tests).
 		return host + " pid " + ManagementFactory.getRuntimeMXBean().getPid() + " #"
 				+ Integer.toHexString(new java.security.SecureRandom().nextInt());

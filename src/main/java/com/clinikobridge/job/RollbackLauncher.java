@@ -319,6 +319,13 @@ public class RollbackLauncher {
 		return s == null ? "" : s;
 	}
 
+	/** "contacts (Cliniko patients)" for a Cliniko object; HubSpot types and schema kinds as they are. */
+	private static String hubspotName(String object) {
+		return com.clinikobridge.mapping.ObjectMapping.byName(object)
+			.map(m -> m.hubspotType() + " (Cliniko " + object.replace('_', ' ') + ")")
+			.orElse(object);
+	}
+
 	private static String hubspotType(String clinikoObject) {
 		return com.clinikobridge.mapping.ObjectMapping.byName(clinikoObject).orElseThrow().hubspotType();
 	}
@@ -335,10 +342,19 @@ public class RollbackLauncher {
 	private void writeHtml(Path folder, RunSummary summary, String targetId, Map<String, Map<String, Long>> done,
 			List<Kept> kept, List<String> notes) {
 		List<RollbackReport.KeptRow> rows = kept.stream()
-			.map(k -> new RollbackReport.KeptRow(hubspotType(k.objectType()), k.clinikoId(), k.hubspotId(), k.property(),
+			.map(k -> new RollbackReport.KeptRow(hubspotName(k.objectType()), k.clinikoId(), k.hubspotId(), k.property(),
 					k.reason()))
 			.toList();
-		ReportWriter.write(folder.resolve("report.html"), new RollbackReport(summary, targetId, done, rows, notes).html());
+		Map<String, Map<String, Long>> inHubSpotTerms = new LinkedHashMap<>();
+		done.forEach((action, counts) -> {
+			Map<String, Long> byType = new java.util.TreeMap<>();
+			// records are counted by Cliniko object, associations by HubSpot type, schema by kind
+			counts.forEach((object, n) -> byType.merge(action.startsWith("records") ? hubspotName(object) : object, n,
+					Long::sum));
+			inHubSpotTerms.put(action, byType);
+		});
+		ReportWriter.write(folder.resolve("report.html"),
+				new RollbackReport(summary, targetId, inHubSpotTerms, rows, notes).html());
 	}
 
 	/** Like {@link #page}, a page of rows at a time (RollbackChecks reads HubSpot 100 records a call). */

@@ -125,6 +125,15 @@ public class SyncStore {
 	 * @return empty when this process holds the lock now; else who holds it
 	 */
 	public Optional<String> lock(String lockKey, String holder, Duration stale) {
+		return lock(lockKey, holder, stale, other -> false);
+	}
+
+	/**
+	 * Like {@link #lock(String, String, Duration)}; a lock whose holder {@code gone} says has
+	 * ended (a killed process on this host) is taken over at once.
+	 */
+	public Optional<String> lock(String lockKey, String holder, Duration stale,
+			java.util.function.Predicate<String> gone) {
 		Boolean inserted = own.execute(status -> {
 			long now = System.currentTimeMillis();
 			try {
@@ -137,10 +146,11 @@ public class SyncStore {
 				return false;
 			}
 		});
-		return Boolean.TRUE.equals(inserted) ? Optional.empty() : takeOver(lockKey, holder, stale);
+		return Boolean.TRUE.equals(inserted) ? Optional.empty() : takeOver(lockKey, holder, stale, gone);
 	}
 
-	private Optional<String> takeOver(String lockKey, String holder, Duration stale) {
+	private Optional<String> takeOver(String lockKey, String holder, Duration stale,
+			java.util.function.Predicate<String> gone) {
 		return own.execute(status -> {
 			List<Map<String, Object>> rows = jdbc.queryForList("SELECT * FROM run_lock WHERE lock_key = ?", lockKey);
 			if (rows.isEmpty()) {
@@ -149,7 +159,7 @@ public class SyncStore {
 			Map<String, Object> row = rows.get(0);
 			long beat = ((Number) row.get("heartbeat_at")).longValue();
 			long now = System.currentTimeMillis();
-			if (beat + stale.toMillis() > now) {
+			if (beat + stale.toMillis() > now && !gone.test((String) row.get("holder"))) {
 				return Optional.of(row.get("holder") + (row.get("run_id") == null ? "" : ", run " + row.get("run_id"))
 						+ ", since " + Instant.ofEpochMilli(((Number) row.get("acquired_at")).longValue())
 						+ " (last heartbeat " + Instant.ofEpochMilli(beat) + ")");

@@ -109,6 +109,10 @@ public final class HtmlReports {
 			.append(planFacts(plan))
 			.append(approval(plan))
 			.append("</header>");
+		if (!plan.portalWarnings().isEmpty()) {
+			body.append(section("portal", "Already in this HubSpot portal", null,
+					"<div class=\"callout\">" + ul(plan.portalWarnings()) + "</div>"));
+		}
 		body.append(inventory(plan.inventory()))
 			.append(owners(plan.practitioners()))
 			.append(customFields(plan.customFields(), plan.source()))

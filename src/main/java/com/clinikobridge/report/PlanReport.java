@@ -14,7 +14,17 @@ public record PlanReport(String runId, String source, String mappingFile, Instan
 		boolean approved, List<InventoryRow> inventory, List<OwnerRow> practitioners,
 		List<CustomFieldRow> customFields, List<String> schemaChanges, boolean schemaFromPortal,
 		List<SharedEmailGroup> sharedEmails, List<MergedPatient> mergedPatients, List<RebuildItem> rebuild,
-		Estimate estimate) {
+		Estimate estimate, List<String> portalWarnings) {
+
+	/** A plan with nothing to say about what the portal already holds. */
+	public PlanReport(String runId, String source, String mappingFile, Instant createdAt, String fingerprint,
+			boolean approved, List<InventoryRow> inventory, List<OwnerRow> practitioners,
+			List<CustomFieldRow> customFields, List<String> schemaChanges, boolean schemaFromPortal,
+			List<SharedEmailGroup> sharedEmails, List<MergedPatient> mergedPatients, List<RebuildItem> rebuild,
+			Estimate estimate) {
+		this(runId, source, mappingFile, createdAt, fingerprint, approved, inventory, practitioners, customFields,
+				schemaChanges, schemaFromPortal, sharedEmails, mergedPatients, rebuild, estimate, List.of());
+	}
 
 	/**
 	 * One object of the source. {@code archived} and {@code cancelled} are part of {@code total};

@@ -77,6 +77,10 @@ class SafetyFunctionalTests extends FunctionalTestBase {
 			emptyLedger();
 			assertThat(s.run(commands, "migrate", "--source=csv:" + later, "--dry-run")).isZero();
 			assertThat(s.out).contains("written by another installation");
+			assertThat(s.run(commands, "plan", "--source=csv:" + later)).isZero();
+			assertThat(s.out).contains("written by another installation");
+			String plan = s.out.replaceAll("(?s).*Plan (\\d{8}-\\d{4}-[0-9a-f]{4}).*", "$1");
+			assertThat(s.report(plan, "plan.html")).contains("Already in this HubSpot portal");
 		}
 	}
 

@@ -431,7 +431,8 @@ public class RollbackLauncher {
 			notes.add("Resume with: rollback " + stored.targetRunId() + " (or restart " + runId + ")");
 		}
 		notes.addAll(CANNOT_UNDO);
-		writeHtml(folder, summary, stored.targetRunId(), done, kept, notes);
+		// the page shows the counts in its own table: its notes start after them
+		writeHtml(folder, summary, stored.targetRunId(), done, kept, notes.subList(done.size(), notes.size()));
 		String text = ReportWriter.text(summary, notes);
 		ReportWriter.write(folder.resolve("report.txt"), text);
 		out.print(text);

@@ -49,9 +49,11 @@ public record RollbackReport(RunSummary summary, String targetRunId, Map<String,
 					HtmlReports.tdCode(k.hubspotId()), HtmlReports.td(k.property() == null ? "the record" : k.property()),
 					HtmlReports.td(k.reason())))
 			.toList();
-		body.append(HtmlReports.section("kept", "Kept in HubSpot", "Rollback never archives or overwrites what it"
-				+ " cannot prove the run created or wrote: these records and values were left as HubSpot holds them.",
-				keptRows.isEmpty() ? HtmlReports.p("Nothing was kept: every change of the run was undone.")
+		body.append(HtmlReports.section("kept", s.dryRun() ? "Would be kept in HubSpot" : "Kept in HubSpot",
+				"Rollback never archives or overwrites what it cannot prove the run created or wrote: these records"
+						+ " and values " + (s.dryRun() ? "would be" : "were") + " left as HubSpot holds them.",
+				keptRows.isEmpty() ? HtmlReports.p(s.dryRun() ? "Nothing would be kept: every change of the run would be"
+						+ " undone." : "Nothing was kept: every change of the run was undone.")
 						: HtmlReports.table(List.of(HtmlReports.th("Object"), HtmlReports.th("Cliniko id"),
 								HtmlReports.th("HubSpot id"), HtmlReports.th("Property"), HtmlReports.th("Why")),
 								keptRows, null)));

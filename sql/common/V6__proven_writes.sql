@@ -22,8 +22,6 @@ CREATE TABLE run_write (
     kept_by     VARCHAR(40),
     CONSTRAINT run_write_once UNIQUE (run_id, object_type, cliniko_id)
 );
--- H2 uses an IN list only on an index's first column (see sql/h2/V5).
-CREATE INDEX run_write_cliniko ON run_write (cliniko_id);
 
 -- What a rollback run kept, and why: a record edited after the run, one that no longer carries
 -- the run's Cliniko id, one an earlier run wrote, one HubSpot never confirmed the run created, or

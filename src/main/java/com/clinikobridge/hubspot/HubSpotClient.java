@@ -188,6 +188,65 @@ public final class HubSpotClient {
 		return new HubSpotException(reply.status(), category, message + hint);
 	}
 
+	/**
+	 * What one cheap authenticated call answered (the owners list, one owner): its HTTP status, the
+	 * scopes a 403 {@code MISSING_SCOPES} answer names ({@code requiredGranularScopes}), and HubSpot's
+	 * message (no values of records).
+	 */
+	public record Access(int status, List<String> missingScopes, String message) {
+
+		public boolean ok() {
+			return status >= 200 && status < 300;
+		}
+	}
+
+	/** One cheap authenticated call, for preflight: never throws for a 4xx answer. */
+	public Access access() {
+		HttpReply reply = http.send(HttpMethod.GET, paths.owners() + "?limit=1&archived=false", null);
+		if (reply.ok()) {
+			return new Access(reply.status(), List.of(), "");
+		}
+		List<String> scopes = new ArrayList<>();
+		String message = "";
+		try {
+			JsonNode body = JSON.readTree(reply.body());
+			message = body.path("message").asString("");
+			for (JsonNode e : body.path("errors")) {
+				e.path("context").path("requiredGranularScopes").forEach(scope -> scopes.add(scope.asString()));
+			}
+		}
+		catch (RuntimeException ex) {
+			// not HubSpot's JSON: the status says enough
+		}
+		return new Access(reply.status(), scopes, message);
+	}
+
+	/**
+	 * The scopes the token holds, from HubSpot's token information endpoint for private-app tokens
+	 * ({@code POST /oauth/v2/private-apps/get/access-token-info}); empty when HubSpot does not tell
+	 * (service keys and OAuth tokens are not private-app tokens).
+	 */
+	public Optional<Set<String>> tokenScopes(String token) {
+		ObjectNode body = JSON.createObjectNode().put("tokenKey", token);
+		HttpReply reply = http.send(HttpMethod.POST, "/oauth/v2/private-apps/get/access-token-info",
+				JSON.writeValueAsString(body));
+		if (!reply.ok()) {
+			return Optional.empty();
+		}
+		try {
+			JsonNode scopes = JSON.readTree(reply.body()).path("scopes");
+			if (!scopes.isArray()) {
+				return Optional.empty();
+			}
+			Set<String> granted = new java.util.TreeSet<>();
+			scopes.forEach(scope -> granted.add(scope.asString()));
+			return Optional.of(granted);
+		}
+		catch (RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
 	/** An owner: id for {@code hubspot_owner_id}, email, first and last name. */
 	public record Owner(String id, String email, String firstName, String lastName) {
 	}

@@ -131,7 +131,11 @@ public class RunLauncher {
 		SourceSpec source = SourceSpec.parse(request.source());
 		Mapping mapping = loadMapping(request.mappingFile());
 		Set<String> objects = objects(source, request.objects());
-		boolean effectiveDryRun = request.dryRun() || !settings.hasHubSpotToken();
+		if (!request.dryRun() && !settings.hasHubSpotToken()) {
+			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is not set, so migrate would write nothing: set it"
+					+ " to the portal's token, or pass --dry-run to rehearse without HubSpot");
+		}
+		boolean effectiveDryRun = request.dryRun();
 		ClinikoClient cliniko = clinikoClient(settings, source);
 		HubSpotClient hubspot = hubspotClient(settings);
 		if (hubspot != null) {
@@ -838,18 +842,27 @@ public class RunLauncher {
 				throw new ConfigurationException("CLINIKO_API_KEY: " + ex.getMessage());
 			}
 		}
-		return new ClinikoClient(settings.clinikoApiKey(), baseUrl.replaceAll("/+$", ""), settings.clinikoUserAgent(),
+		if (settings.clinikoUserAgent() == null) {
+			throw new ConfigurationException("CLINIKO_USER_AGENT is required for --source=api: set it to 'Your Name"
+					+ " (you@example.com)', a contact Cliniko can reach, as Cliniko's API terms ask");
+		}
+		ClinikoClient client = new ClinikoClient(settings.clinikoApiKey(), baseUrl.replaceAll("/+$", ""),
+				settings.clinikoUserAgent(),
 				new com.clinikobridge.http.RateLimit(settings.clinikoRequestsPerWindow(), settings.clinikoWindow()),
 				settings.retryBudget(), settings.httpTimeout());
+		Preflight.cliniko(client, settings, baseUrl);
+		return client;
 	}
 
 	static HubSpotClient hubspotClient(BridgeSettings settings) {
 		if (!settings.hasHubSpotToken()) {
 			return null;
 		}
-		return new HubSpotClient(settings.hubspotAccessToken(), settings.hubspotApiUrl(),
+		HubSpotClient client = new HubSpotClient(settings.hubspotAccessToken(), settings.hubspotApiUrl(),
 				HubSpotPaths.of(settings.hubspotApiVersion()), settings.hubspotRequestsPerWindow(),
 				settings.hubspotWindow(), settings.retryBudget(), settings.httpTimeout());
+		Preflight.hubspot(client, settings);
+		return client;
 	}
 
 	/**

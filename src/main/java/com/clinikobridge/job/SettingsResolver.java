@@ -39,8 +39,9 @@ public class SettingsResolver {
 		catch (IllegalArgumentException ex) {
 			throw new ConfigurationException("HUBSPOT_API_VERSION: " + ex.getMessage());
 		}
-		String userAgent = env.get("CLINIKO_USER_AGENT", "cliniko-bridge (cliniko-bridge@example.org)");
-		if (!userAgent.matches(".+\\(.+@.+\\).*")) {
+		// No default: Cliniko's API terms ask for a contact of the one who runs it (checked for API sources).
+		String userAgent = env.get("CLINIKO_USER_AGENT", null);
+		if (userAgent != null && !userAgent.matches(".+\\(.+@.+\\).*")) {
 			throw new ConfigurationException("CLINIKO_USER_AGENT must look like 'Name (email)', per Cliniko's API rules");
 		}
 		RetryBudget retry = new RetryBudget(env.integer("CLINIKO_BRIDGE_MAX_ATTEMPTS", 8, 1),

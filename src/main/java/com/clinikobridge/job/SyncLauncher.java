@@ -98,6 +98,12 @@ public class SyncLauncher {
 			throw new ConfigurationException("HUBSPOT_ACCESS_TOKEN is required for sync (use migrate --dry-run to"
 					+ " preview without writing)");
 		}
+		if (!runs.migratedOrApproved(source.isCsv())) {
+			throw new ConfigurationException("sync: no migration of this " + (source.isCsv() ? "clinic's CSV exports"
+					: "Cliniko account") + " has completed, and no plan for it is approved. Migrate first (plan --source="
+					+ source.text() + " --approve, then migrate --source=" + source.text() + "), or approve the plan"
+					+ " with plan --source=" + source.text() + " --approve if a sync should build the portal.");
+		}
 		if (request.every() == null) {
 			return once(request, source, since, settings, overrides, out).exitCode();
 		}

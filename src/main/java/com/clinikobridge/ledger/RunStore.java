@@ -94,6 +94,22 @@ public class RunStore {
 		return n != null && n > 0;
 	}
 
+	/**
+	 * Whether a source of this kind may be synced: a full (not sample, not dry) migrate from the
+	 * API ({@code csv} false) or from CSV exports ({@code csv} true) has completed, or a plan for
+	 * such a source was approved. CSV exports of one clinic come in new folders, so any CSV source
+	 * counts for another.
+	 */
+	public boolean migratedOrApproved(boolean csv) {
+		String like = csv ? "csv:%" : "api";
+		Integer migrated = jdbc.queryForObject("SELECT COUNT(*) FROM bridge_run r WHERE r.command = 'migrate'"
+				+ " AND r.dry_run = FALSE AND r.status = 'COMPLETED' AND r.source LIKE ?"
+				+ " AND NOT EXISTS (SELECT 1 FROM run_sample s WHERE s.run_id = r.run_id)", Integer.class, like);
+		Integer approved = jdbc.queryForObject("SELECT COUNT(*) FROM plan_approval WHERE source LIKE ?", Integer.class,
+				like);
+		return (migrated != null && migrated > 0) || (approved != null && approved > 0);
+	}
+
 	/** Runs, newest first. */
 	public List<Run> all() {
 		return jdbc.query("SELECT * FROM bridge_run ORDER BY started_at DESC, run_id DESC", ROW);

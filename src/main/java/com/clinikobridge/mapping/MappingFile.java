@@ -52,6 +52,12 @@ public final class MappingFile {
 	 * built-in defaults are used.
 	 * @throws MappingException when the file is unreadable or wrong
 	 */
+	/** The largest mapping file read, in bytes (1 MiB). */
+	static final int MAX_BYTES = 1024 * 1024;
+
+	/** The most aliases of collections a mapping file may use. */
+	static final int MAX_ALIASES = 10;
+
 	public static Mapping load(Path path, boolean explicit) {
 		MappingFile loader = new MappingFile(path.toString());
 		if (!Files.exists(path)) {
@@ -60,13 +66,29 @@ public final class MappingFile {
 			}
 			return defaults();
 		}
+		try {
+			if (Files.size(path) > MAX_BYTES) {
+				throw new MappingException(path.toString(), 0, "larger than " + MAX_BYTES / 1024 + " KiB ("
+						+ Files.size(path) + " bytes): a mapping file is a few hundred lines");
+			}
+		}
+		catch (IOException ex) {
+			throw new MappingException(path.toString(), 0, "cannot read: " + ex.getMessage());
+		}
+		LoaderOptions options = new LoaderOptions();
+		options.setMaxAliasesForCollections(MAX_ALIASES); // no "billion laughs"
+		options.setCodePointLimit(MAX_BYTES);
+		options.setAllowRecursiveKeys(false);
 		try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-			Node root = new Yaml(new LoaderOptions()).compose(reader);
+			Node root = new Yaml(options).compose(reader);
 			return loader.build(root);
 		}
 		catch (MarkedYAMLException ex) {
 			int line = ex.getProblemMark() == null ? 0 : ex.getProblemMark().getLine() + 1;
 			throw new MappingException(path.toString(), line, "not valid YAML: " + ex.getProblem());
+		}
+		catch (org.yaml.snakeyaml.error.YAMLException ex) {
+			throw new MappingException(path.toString(), 0, "not accepted: " + ex.getMessage());
 		}
 		catch (IOException ex) {
 			throw new MappingException(path.toString(), 0, "cannot read: " + ex.getMessage());

@@ -245,6 +245,7 @@ public final class Benchmark implements Callable<Integer> {
 			}
 			String[] hubspot = startEmulator(dir, "hubspot", s.patients() > 20_000 ? "12g" : "4g", emulators,
 					"--owners-seed=" + seed, "--rate-limit=" + (s.realLimits() ? 100 : 0), "--rate-window=10s");
+			env.put("CLINIKO_USER_AGENT", "cliniko-bridge benchmark (bench@example.org)");
 			env.put("HUBSPOT_API_URL", hubspot[0]);
 			env.put("HUBSPOT_ACCESS_TOKEN", hubspot[1]);
 			env.put("CLINIKO_RATE_LIMIT", s.realLimits() ? "200" : "0");

@@ -118,15 +118,16 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 	}
 
 	@Test
-	void aWrongClinikoUrlFailsInsteadOfMigratingNothing() {
+	void aWrongClinikoUrlStopsAtTheDoorInsteadOfMigratingNothing() {
 		try (ClinicScenario s = new ClinicScenario(20, 10, work)) {
 			// given a base URL whose lists all answer 404
 			s.settings.put("CLINIKO_API_URL", s.cliniko.baseUrl().replace("/v1", "/v2"));
 
-			// then the run stops on the patients list, restartably, and says why
-			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api")).isEqualTo(1);
-			assertThat(s.out).contains("404").contains("/patients");
+			// then the run does not start: a restart could not help, so it exits 2 and says why
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=api")).isEqualTo(2);
+			assertThat(s.err).contains("404").contains("CLINIKO_API_URL");
 			assertThat(s.hubspot.records("contacts")).isEmpty();
+			assertThat(PreflightFunctionalTests.writes(s.hubspot)).isEmpty();
 		}
 	}
 
@@ -303,11 +304,13 @@ class MigrationFunctionalTests extends FunctionalTestBase {
 	@Test
 	void dryRunWritesNothingAndReportsWhatWouldBeWritten() {
 		try (ClinicScenario s = new ClinicScenario(3, 30, work)) {
-			// given no HubSpot token at all
+			// given no HubSpot token at all: a migrate without --dry-run is refused, naming the token
 			s.settings.put("HUBSPOT_ACCESS_TOKEN", "");
+			assertThat(s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder)).isEqualTo(2);
+			assertThat(s.err).contains("HUBSPOT_ACCESS_TOKEN", "--dry-run");
 
 			// when
-			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder);
+			int exit = s.run(commands, "migrate", "--no-approval", "--source=csv:" + s.csvFolder, "--dry-run");
 
 			// then HubSpot saw nothing, and the report shows the counts and first records
 			assertThat(exit).as(s.out + s.err).isZero();

@@ -63,6 +63,7 @@ public final class ClinicScenario implements AutoCloseable {
 		this.reportDir = workDir.resolve("reports");
 		settings.put("CLINIKO_API_URL", cliniko.baseUrl());
 		settings.put("CLINIKO_API_KEY", cliniko.apiKey());
+		settings.put("CLINIKO_USER_AGENT", "cliniko-bridge tests (tests@example.org)");
 		settings.put("HUBSPOT_API_URL", hubspot.baseUrl());
 		settings.put("HUBSPOT_ACCESS_TOKEN", hubspot.token());
 		settings.put("CLINIKO_BRIDGE_REPORT_DIR", reportDir.toString());

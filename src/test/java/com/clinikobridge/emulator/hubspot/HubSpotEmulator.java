@@ -449,6 +449,42 @@ public final class HubSpotEmulator implements AutoCloseable {
         return this;
     }
 
+    /** Path of HubSpot's private-app token information endpoint (no bearer token; the token is in the body). */
+    public static final String TOKEN_INFO = "/oauth/v2/private-apps/get/access-token-info";
+
+    /** Every scope the token holds unless {@link #withoutScopes} takes some away. */
+    public static final List<String> SCOPES = List.of("crm.objects.contacts.read", "crm.objects.contacts.write",
+            "crm.objects.companies.read", "crm.objects.companies.write", "crm.objects.deals.read",
+            "crm.objects.deals.write", "crm.objects.line_items.read", "crm.objects.line_items.write",
+            "crm.objects.products.read", "crm.objects.products.write", "crm.schemas.contacts.read",
+            "crm.schemas.contacts.write", "crm.schemas.companies.read", "crm.schemas.companies.write",
+            "crm.schemas.deals.read", "crm.schemas.deals.write", "crm.objects.owners.read");
+
+    private final Set<String> missingScopes = new java.util.TreeSet<>();
+
+    /**
+     * A token without these scopes: the token information endpoint leaves them out, and every
+     * CRM request is answered 403 MISSING_SCOPES naming them. Cleared by {@link #reset()}.
+     */
+    public HubSpotEmulator withoutScopes(String... scopes) {
+        synchronized (state) {
+            missingScopes.addAll(List.of(scopes));
+        }
+        return this;
+    }
+
+    /** {@code POST /oauth/v2/private-apps/get/access-token-info}: the token's scopes, or 401 for another token. */
+    private Resp tokenInfo(Req req) {
+        if (!token.equals(Json.text(req.body().path("tokenKey")))) {
+            return Resp.json(401, Json.error("INVALID_AUTHENTICATION", "The token is invalid or expired."));
+        }
+        ObjectNode body = Json.object();
+        body.put("userId", 1).put("hubId", PortalState.PORTAL_ID).put("appId", 1);
+        tools.jackson.databind.node.ArrayNode scopes = body.putArray("scopes");
+        SCOPES.stream().filter(scope -> !missingScopes.contains(scope)).forEach(scopes::add);
+        return Resp.json(200, body);
+    }
+
     /** Makes the portal reject hasUniqueValue properties on this object type (400 VALIDATION_ERROR). */
     public HubSpotEmulator refuseUniqueProperties(String objectType) {
         synchronized (state) {
@@ -530,6 +566,7 @@ public final class HubSpotEmulator implements AutoCloseable {
             windowHits.clear();
             searchPerSecond = null;
             searchHits.clear();
+            missingScopes.clear();
             dailyMax = null;
             dailyUsed = 0;
             retryAfterHeader = false;
@@ -806,11 +843,27 @@ public final class HubSpotEmulator implements AutoCloseable {
         if (failEveryN > 0 && ++failSeq % failEveryN == 0) {
             return injectFault(failStatus);
         }
+        if (TOKEN_INFO.equals(req.path) && "POST".equals(req.method)) {
+            try {
+                return tokenInfo(req);
+            } catch (ApiException e) {
+                return Resp.json(e.status, e.body);
+            }
+        }
         if (authorization == null || !authorization.equals("Bearer " + token)) {
             ObjectNode body = Json.error("INVALID_AUTHENTICATION", authorization == null
                     ? "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
                     : "Authentication credentials are invalid or expired. Check that the private app access token is correct.");
             return Resp.json(401, body);
+        }
+        if (!missingScopes.isEmpty()) {
+            ObjectNode body = Json.error("MISSING_SCOPES", "This app hasn't been granted all required scopes to make"
+                    + " this call. Read more about required scopes here: https://developers.hubspot.com/scopes.");
+            tools.jackson.databind.node.ArrayNode required = body.putArray("errors").addObject()
+                    .put("message", "One or more of the following scopes are required.")
+                    .putObject("context").putArray("requiredGranularScopes");
+            missingScopes.forEach(required::add);
+            return Resp.json(403, body);
         }
         boolean search = "search".equals(kind);
         long now = System.nanoTime();

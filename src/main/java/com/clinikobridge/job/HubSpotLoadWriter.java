@@ -88,6 +88,12 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 				ledger.recordMerge(run.runId(), object, r.sourceKey(), r.mergedInto());
 				mergedRecords.add(r);
 			}
+			else if (tooLong(r) != null) {
+				String property = tooLong(r);
+				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), property, "value is "
+						+ r.properties().get(property).length() + " characters; HubSpot keeps at most " + MAX_VALUE
+						+ " in a property"));
+			}
 			else if (valid.containsKey(r.sourceKey())) {
 				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), "id",
 						"duplicate of " + valid.get(r.sourceKey()).sourceRef() + " (same Cliniko id)"));
@@ -419,6 +425,19 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 				before.remove(key);
 			}
 		}
+	}
+
+	/** HubSpot's limit on a property value, in characters. */
+	static final int MAX_VALUE = 65_536;
+
+	/** The first property whose value HubSpot would refuse as too long, or null. */
+	private static String tooLong(HubSpotRecord r) {
+		for (Map.Entry<String, String> p : r.properties().entrySet()) {
+			if (p.getValue() != null && p.getValue().length() > MAX_VALUE) {
+				return p.getKey();
+			}
+		}
+		return null;
 	}
 
 	/** An association target in HubSpot: its object type, record id and the association type id. */

@@ -132,6 +132,37 @@ class PreflightFunctionalTests extends FunctionalTestBase {
 		}
 	}
 
+	@Test
+	void aValueLongerThanHubSpotKeepsRejectsThatRecordOnly() throws Exception {
+		try (ClinicScenario s = new ClinicScenario(88, 10, work)) {
+			// given a Patients export whose first patient has a 70,000-character occupation
+			Path patients;
+			try (var files = Files.list(s.csvFolder)) {
+				patients = files.filter(f -> f.getFileName().toString().startsWith("Patients")).findFirst().orElseThrow();
+			}
+			List<String[]> rows;
+			try (var reader = new com.opencsv.CSVReader(Files.newBufferedReader(patients))) {
+				rows = reader.readAll();
+			}
+			int occupation = List.of(rows.get(0)).indexOf("Occupation");
+			String id = rows.get(1)[0];
+			rows.get(1)[occupation] = "x".repeat(70_000);
+			try (var writer = new com.opencsv.CSVWriter(Files.newBufferedWriter(patients))) {
+				writer.writeAll(rows);
+			}
+
+			// when it is migrated
+			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder, "--no-approval");
+
+			// then that patient alone is rejected, naming the property, and the rest land
+			assertThat(exit).as(s.out + s.err).isEqualTo(3);
+			String rejected = s.report(s.lastRunId(), "rejected.csv");
+			assertThat(rejected).contains(id, "jobtitle", "70000 characters; HubSpot keeps at most 65536");
+			assertThat(s.hubspot.records("contacts")).noneMatch(c -> id.equals(c.property("cliniko_patient_id")))
+				.isNotEmpty();
+		}
+	}
+
 	/** Requests that could change the portal (reads, searches and the token check excluded). */
 	static List<RequestLogEntry> writes(HubSpotEmulator hubspot) {
 		return hubspot.requests().stream()

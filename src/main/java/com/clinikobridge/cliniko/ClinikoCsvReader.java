@@ -53,6 +53,9 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 
 	private long passedOver;
 
+	/** A rejection found while skipping the remains of a broken record, returned next. */
+	private SourceItem<T> pending;
+
 	/** Physical lines consumed when the reader was closed. */
 	private long linesAtClose;
 
@@ -113,6 +116,11 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 		if (framer == null) {
 			return null;
 		}
+		if (pending != null) {
+			SourceItem<T> item = pending;
+			pending = null;
+			return item;
+		}
 		while (true) {
 			CsvRecordFramer.Frame frame = framer.next();
 			if (frame == null) {
@@ -120,8 +128,7 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 			}
 			String ref = file.getFileName() + " line " + frame.firstLine();
 			if (frame.problem() == CsvRecordFramer.Problem.TOO_LARGE) {
-				return broken(ref, frame, "record larger than " + CsvRecordFramer.MAX_RECORD_BYTES
-						+ " bytes (1 MB); it was skipped without being read into memory");
+				return frame.complete() ? tooLarge(frame) : broken(ref, frame, TOO_LARGE);
 			}
 			String[] values = frame.problem() == null ? parse(frame.text()) : null;
 			if (values == null || values.length != columns && frame.lines().size() > 1) {
@@ -148,6 +155,14 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 		}
 	}
 
+	private static final String TOO_LARGE = "record larger than " + CsvRecordFramer.MAX_RECORD_BYTES
+			+ " bytes (1 MB); it was skipped without being read into memory";
+
+	private SourceItem<T> tooLarge(CsvRecordFramer.Frame frame) {
+		return SourceItem.rejected(file.getFileName() + " line " + frame.firstLine(), lenientId(frame.lines().get(0)),
+				WHOLE_ROW, TOO_LARGE);
+	}
+
 	/**
 	 * The one rejection of a badly framed record: the lines after it that form no well-formed
 	 * record are skipped with it, so that its remains are not rejected again as records of their own.
@@ -162,6 +177,10 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 			}
 			if (wellFormed(next)) {
 				framer.unread(next);
+				break;
+			}
+			if (next.problem() == CsvRecordFramer.Problem.TOO_LARGE && next.complete()) {
+				pending = tooLarge(next); // a record of its own, already skipped
 				break;
 			}
 			framer.unreadAllButFirst(next);

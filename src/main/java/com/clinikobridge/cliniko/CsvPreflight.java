@@ -273,8 +273,8 @@ public final class CsvPreflight {
 			}
 			if (ambiguous != null) {
 				problems.add(file + ": every date could be day-first or month-first (e.g. " + ambiguous
-						+ ") and none is in ISO form (YYYY-MM-DD). Pass --csv-date-order=dmy if 03/04/2024 means"
-						+ " 3 April, or --csv-date-order=mdy if it means March 4.");
+						+ "), and they are not in ISO form (YYYY-MM-DD). Pass --csv-date-order=dmy if 03/04/2024"
+						+ " means 3 April, or --csv-date-order=mdy if it means March 4.");
 				return null;
 			}
 			return CsvFormat.DateOrder.DMY;

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Cuts decoded CSV text into records: one physical line, or several when a quoted field holds
  * line breaks (quotes balanced by count). Never holds more than one record in memory: a record
- * may span at most {@link #MAX_RECORD_LINES} lines and {@link #MAX_RECORD_BYTES} bytes; the text
- * of a line beyond that is skipped without being kept. Lines read ahead can be given back
+ * may span at most {@link #MAX_RECORD_LINES} lines and {@link #MAX_RECORD_BYTES} bytes; a record
+ * beyond 1 MB is skipped to its end (where its quotes balance, within the line limit) without its
+ * text being kept. Lines read ahead can be given back
  * ({@link #unread}), so a reader can try a framing and fall back to the line after its first.
  * Line numbers are physical and 1-based; {@link #lines()} counts the lines consumed so far.
  */
@@ -25,8 +26,8 @@ final class CsvRecordFramer implements Closeable {
 	/** A record's largest number of physical lines. */
 	static final int MAX_RECORD_LINES = 200;
 
-	/** One physical line, without its terminator; an oversized line keeps no text. */
-	record Line(String text, long bytes, boolean oversized) {
+	/** One physical line, without its terminator, and its number of quote characters; an oversized line keeps no text. */
+	record Line(String text, long bytes, int quotes, boolean oversized) {
 	}
 
 	/** What is wrong with a framing: a quote never closed, or more than 1 MB. */
@@ -39,8 +40,9 @@ final class CsvRecordFramer implements Closeable {
 	 * @param firstLine the physical line number it starts on
 	 * @param lines its physical lines
 	 * @param problem null when the quotes balance within the limits
+	 * @param complete whether its quotes balance at its last line (a record too large was skipped whole)
 	 */
-	record Frame(long firstLine, List<Line> lines, Problem problem) {
+	record Frame(long firstLine, List<Line> lines, Problem problem, boolean complete) {
 
 		/** The record's text, its lines joined by {@code \n}. */
 		String text() {
@@ -90,7 +92,7 @@ final class CsvRecordFramer implements Closeable {
 		return text.startsWith("\uFEFF") ? text.substring(1) : text;
 	}
 
-	/** Consumes lines until {@code count} lines in all have been consumed (restart). */
+	/** Consumes lines, keeping no text, until {@code count} lines in all have been consumed (restart). */
 	void skipTo(long count) {
 		while (lines < count && nextLine(0) != null) {
 			// the text of a skipped line is not kept
@@ -110,24 +112,21 @@ final class CsvRecordFramer implements Closeable {
 		long firstLine = lines;
 		List<Line> taken = new ArrayList<>();
 		taken.add(first);
-		if (first.oversized()) {
-			return new Frame(firstLine, taken, Problem.TOO_LARGE);
-		}
 		long bytes = first.bytes();
-		int quotes = quotes(first.text());
+		int quotes = first.quotes();
+		boolean tooLarge = first.oversized();
 		while (quotes % 2 != 0 && taken.size() < MAX_RECORD_LINES) {
-			Line more = nextLine(MAX_RECORD_BYTES - bytes - 1);
+			Line more = nextLine(tooLarge ? 0 : MAX_RECORD_BYTES - bytes - 1);
 			if (more == null) {
 				break;
 			}
 			taken.add(more);
-			if (more.oversized() || bytes + more.bytes() + 1 > MAX_RECORD_BYTES) {
-				return new Frame(firstLine, taken, Problem.TOO_LARGE);
-			}
 			bytes += more.bytes() + 1;
-			quotes += quotes(more.text());
+			quotes += more.quotes();
+			tooLarge |= more.oversized() || bytes > MAX_RECORD_BYTES;
 		}
-		return new Frame(firstLine, taken, quotes % 2 != 0 ? Problem.UNCLOSED_QUOTE : null);
+		Problem problem = tooLarge ? Problem.TOO_LARGE : quotes % 2 != 0 ? Problem.UNCLOSED_QUOTE : null;
+		return new Frame(firstLine, taken, problem, quotes % 2 == 0);
 	}
 
 	/** Gives back every line of a frame: the next {@link #next()} starts where it started. */
@@ -147,16 +146,6 @@ final class CsvRecordFramer implements Closeable {
 		}
 	}
 
-	private static int quotes(String text) {
-		int quotes = 0;
-		for (int i = 0; i < text.length(); i++) {
-			if (text.charAt(i) == '"') {
-				quotes++;
-			}
-		}
-		return quotes;
-	}
-
 	/**
 	 * The next physical line (terminated by LF, CRLF or CR), keeping its text only while it fits
 	 * in {@code budget} bytes (a line given back is returned as it was); null at the end of the text.
@@ -168,6 +157,7 @@ final class CsvRecordFramer implements Closeable {
 		}
 		StringBuilder text = new StringBuilder();
 		long bytes = 0;
+		int quotes = 0;
 		boolean any = false;
 		while (true) {
 			int c = read();
@@ -187,13 +177,14 @@ final class CsvRecordFramer implements Closeable {
 				}
 				break;
 			}
+			quotes += c == '"' ? 1 : 0;
 			bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate((char) c) ? 2 : 3;
 			if (bytes <= budget) {
 				text.append((char) c);
 			}
 		}
 		lines++;
-		return bytes > budget ? new Line("", bytes, true) : new Line(text.toString(), bytes, false);
+		return bytes > budget ? new Line("", bytes, quotes, true) : new Line(text.toString(), bytes, quotes, false);
 	}
 
 	private int read() {

@@ -100,7 +100,10 @@ public class BridgeCommands {
 				return OK;
 			}
 			if (command instanceof BridgeCommandLine.Schema sc) {
-				return launcher.schema(sc.apply, sc.source, sc.mapping, overrides, out);
+				return launcher.schema(sc.apply,
+						sc.source == null ? null
+								: SourceSpec.withCsvOptions(sc.source, sc.csvFiles, sc.csvEncoding, sc.csvDateOrder),
+						sc.mapping, overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Restart r) {
 				java.util.Optional<Run> stored = launcher.find(r.runId);

@@ -140,18 +140,22 @@ public class ClinikoCsvReader<T> implements ItemStreamReader<SourceItem<T>> {
 				return SourceItem.rejected(ref, lenientId(new CsvRow(header, values)), WHOLE_ROW,
 						"wrong column count: expected " + columns + ", found " + values.length);
 			}
-			CsvRow row = new CsvRow(header, values, format.dateOrder());
-			try {
-				T mapped = mapper.map(row);
-				if (mapped == null) {
-					passedOver++;
-					continue;
-				}
-				return SourceItem.of(ref, mapper.idOf(row), mapped);
+			SourceItem<T> item = map(ref, new CsvRow(header, values, format.dateOrder()));
+			if (item != null) {
+				return item;
 			}
-			catch (ClinikoValueException ex) {
-				return SourceItem.rejected(ref, lenientId(row), ex.field(), ex.getMessage());
-			}
+			passedOver++;
+		}
+	}
+
+	/** A row as a record or a rejection naming its column; null when the mapper passes it over. */
+	private SourceItem<T> map(String ref, CsvRow row) {
+		try {
+			T mapped = mapper.map(row);
+			return mapped == null ? null : SourceItem.of(ref, mapper.idOf(row), mapped);
+		}
+		catch (ClinikoValueException ex) {
+			return SourceItem.rejected(ref, lenientId(row), ex.field(), ex.getMessage());
 		}
 	}
 

@@ -23,6 +23,21 @@ final class BridgeCommandLine {
 				description = "api (Cliniko REST API) or csv:DIR (a folder of Cliniko CSV exports)")
 		String source;
 
+		@Option(names = "--csv-file", paramLabel = "FILE",
+				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
+						+ " the folder holds more than one; repeatable, one per kind.")
+		java.util.List<String> csvFiles;
+
+		@Option(names = "--csv-encoding", paramLabel = "<charset>",
+				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
+						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
+		String csvEncoding;
+
+		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
+				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
+						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
+		String csvDateOrder;
+
 		@Option(names = "--dry-run", description = "Write nothing to HubSpot; report what would be written.")
 		boolean dryRun;
 
@@ -71,6 +86,21 @@ final class BridgeCommandLine {
 				description = "api (Cliniko REST API) or csv:DIR (a folder of Cliniko CSV exports)")
 		String source;
 
+		@Option(names = "--csv-file", paramLabel = "FILE",
+				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
+						+ " the folder holds more than one; repeatable, one per kind.")
+		java.util.List<String> csvFiles;
+
+		@Option(names = "--csv-encoding", paramLabel = "<charset>",
+				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
+						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
+		String csvEncoding;
+
+		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
+				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
+						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
+		String csvDateOrder;
+
 		@Option(names = "--approve", description = "Approve this plan, so that a full migrate may start.")
 		boolean approve;
 
@@ -93,6 +123,21 @@ final class BridgeCommandLine {
 				description = "api: include the patient custom fields of the Cliniko account.")
 		String source;
 
+		@Option(names = "--csv-file", paramLabel = "FILE",
+				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
+						+ " the folder holds more than one; repeatable, one per kind.")
+		java.util.List<String> csvFiles;
+
+		@Option(names = "--csv-encoding", paramLabel = "<charset>",
+				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
+						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
+		String csvEncoding;
+
+		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
+				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
+						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
+		String csvDateOrder;
+
 		@Option(names = "--mapping", paramLabel = "FILE",
 				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
 		java.nio.file.Path mapping;
@@ -108,6 +153,21 @@ final class BridgeCommandLine {
 				description = "api (default: records changed since each object's mark) or csv:DIR (a later export"
 						+ " folder; files ingested before are skipped)")
 		String source;
+
+		@Option(names = "--csv-file", paramLabel = "FILE",
+				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
+						+ " the folder holds more than one; repeatable, one per kind.")
+		java.util.List<String> csvFiles;
+
+		@Option(names = "--csv-encoding", paramLabel = "<charset>",
+				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
+						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
+		String csvEncoding;
+
+		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
+				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
+						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
+		String csvDateOrder;
 
 		@Option(names = "--since", paramLabel = "ISO-8601",
 				description = "Read changes since this time instead of the last successful run (e.g. 2026-11-20T18:00:00Z).")

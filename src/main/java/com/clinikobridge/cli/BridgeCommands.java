@@ -8,6 +8,7 @@ import java.util.Map;
 import com.clinikobridge.job.ConfigurationException;
 import com.clinikobridge.job.RollbackLauncher;
 import com.clinikobridge.job.RunLauncher;
+import com.clinikobridge.job.SourceSpec;
 import com.clinikobridge.job.SyncLauncher;
 import com.clinikobridge.ledger.RunStore.Run;
 import picocli.CommandLine;
@@ -89,16 +90,20 @@ public class BridgeCommands {
 					throw new ConfigurationException("--sample must be a whole number of patients, at least 1");
 				}
 				return launcher
-					.migrate(new RunLauncher.MigrateRequest(m.source, m.dryRun, m.objects, m.mapping, m.sample,
+					.migrate(new RunLauncher.MigrateRequest(
+							SourceSpec.withCsvOptions(m.source, m.csvFiles, m.csvEncoding, m.csvDateOrder), m.dryRun, m.objects, m.mapping, m.sample,
 							m.noApproval, m.reconcile), overrides, out)
 					.exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Plan p) {
-				launcher.plan(p.source, p.objects, p.mapping, p.approve, overrides, out);
+				launcher.plan(SourceSpec.withCsvOptions(p.source, p.csvFiles, p.csvEncoding, p.csvDateOrder), p.objects, p.mapping, p.approve, overrides, out);
 				return OK;
 			}
 			if (command instanceof BridgeCommandLine.Schema sc) {
-				return launcher.schema(sc.apply, sc.source, sc.mapping, overrides, out);
+				return launcher.schema(sc.apply,
+						sc.source == null ? null
+								: SourceSpec.withCsvOptions(sc.source, sc.csvFiles, sc.csvEncoding, sc.csvDateOrder),
+						sc.mapping, overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Restart r) {
 				java.util.Optional<Run> stored = launcher.find(r.runId);
@@ -111,7 +116,8 @@ public class BridgeCommands {
 				return launcher.restart(r.runId, overrides, out).exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Sync sy) {
-				return syncs.sync(new SyncLauncher.SyncRequest(sy.source, sy.since, sy.every, sy.force, sy.objects,
+				return syncs.sync(new SyncLauncher.SyncRequest(
+						SourceSpec.withCsvOptions(sy.source, sy.csvFiles, sy.csvEncoding, sy.csvDateOrder), sy.since, sy.every, sy.force, sy.objects,
 						sy.mapping), overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Rollback rb) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -15,14 +16,67 @@ import java.util.stream.Stream;
  * A folder of Cliniko CSV exports ({@code Patients-Cliniko-<date>[-From<date>-To<date>].csv},
  * likewise {@code Appointments-} and {@code Invoices-}) and the row mappers for each file, per
  * CSV-EXPORTS.md §3 (Patients 2025-06, Appointments 2025-09 variants A and B, Invoices 2025-09).
- * When a folder holds several exports of one type, the newest (by name) is used.
+ * Made by {@link CsvPreflight}, it holds the one file chosen per kind and its {@link CsvFormat};
+ * made from a bare folder, it uses the newest export of each kind (by name), format detected.
  */
 public final class ClinikoCsvExports {
 
+	/** Cliniko's export kinds: the file-name prefix, the columns its row mapper cannot do without, its date columns. */
+	public enum Kind {
+
+		PATIENTS("Patients", List.of("Patient ID"), List.of("Date of Birth")),
+		APPOINTMENTS("Appointments", List.of("Appointment ID", "Patient ID(s)"), List.of()),
+		INVOICES("Invoices", List.of("ID", "Status"), List.of("Issue Date"));
+
+		private final String type;
+
+		private final List<String> required;
+
+		private final List<String> dates;
+
+		Kind(String type, List<String> required, List<String> dates) {
+			this.type = type;
+			this.required = required;
+			this.dates = dates;
+		}
+
+		/** "Patients", "Appointments" or "Invoices", as in Cliniko's file names. */
+		public String type() {
+			return type;
+		}
+
+		List<String> required() {
+			return required;
+		}
+
+		List<String> dates() {
+			return dates;
+		}
+
+		/** The kind of an export file, by Cliniko's file-name prefix ({@code Patients-Cliniko-…csv}); null if none. */
+		static Kind of(Path file) {
+			String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+			for (Kind kind : values()) {
+				if (n.startsWith(kind.type.toLowerCase(Locale.ROOT) + "-cliniko-") && n.endsWith(".csv")) {
+					return kind;
+				}
+			}
+			return null;
+		}
+	}
+
 	private final Path folder;
 
+	/** Chosen file and format per type; null: choose the newest by name and detect. */
+	private final Map<String, CsvFormat> formats;
+
 	public ClinikoCsvExports(Path folder) {
+		this(folder, null);
+	}
+
+	ClinikoCsvExports(Path folder, Map<String, CsvFormat> formats) {
 		this.folder = folder;
+		this.formats = formats == null ? null : Map.copyOf(formats);
 	}
 
 	public Path folder() {
@@ -31,14 +85,28 @@ public final class ClinikoCsvExports {
 
 	/** The export file of a type ("Patients", "Appointments", "Invoices"), if present. */
 	public Optional<Path> file(String type) {
-		String prefix = type.toLowerCase(Locale.ROOT) + "-cliniko-";
+		if (formats != null) {
+			return Optional.ofNullable(formats.get(type)).map(CsvFormat::file);
+		}
+		return candidates(folder, type).stream().max(Comparator.comparing(p -> p.getFileName().toString()));
+	}
+
+	/** How the export file of a type is read, if present. */
+	public Optional<CsvFormat> format(String type) {
+		return formats != null ? Optional.ofNullable(formats.get(type)) : file(type).map(CsvFormat::detect);
+	}
+
+	/** A reader of the export of a type; it reads nothing when the folder has none. */
+	public <T> ClinikoCsvReader<T> reader(String name, String type, CsvRowMapper<T> mapper) {
+		return new ClinikoCsvReader<>(name, format(type).orElse(null), mapper);
+	}
+
+	/** Every export file of a kind in a folder, in no particular order. */
+	static List<Path> candidates(Path folder, String type) {
 		try (Stream<Path> files = Files.list(folder)) {
 			return files.filter(Files::isRegularFile)
-				.filter(p -> {
-					String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-					return n.startsWith(prefix) && n.endsWith(".csv");
-				})
-				.max(Comparator.comparing(p -> p.getFileName().toString()));
+				.filter(p -> Kind.of(p) != null && Kind.of(p).type().equals(type))
+				.toList();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot list " + folder, ex);
@@ -161,7 +229,7 @@ public final class ClinikoCsvExports {
 	/** Practitioner names and ids that appear in the Appointments and Invoices exports. */
 	public List<ClinikoPractitioner> practitioners() {
 		java.util.Map<String, ClinikoPractitioner> byName = new java.util.LinkedHashMap<>();
-		file("Appointments").ifPresent(f -> scan(f, r -> {
+		scan("Appointments", r -> {
 			String name = r.text("Practitioner");
 			if (name != null) {
 				Long id = null;
@@ -175,19 +243,30 @@ public final class ClinikoCsvExports {
 				byName.merge(name, new ClinikoPractitioner(known, name, null, null, null, true),
 						(a, b) -> a.id() != null ? a : b);
 			}
-		}));
-		file("Invoices").ifPresent(f -> scan(f, r -> {
+		});
+		scan("Invoices", r -> {
 			String name = r.text("Practitioner");
 			if (name != null) {
 				byName.putIfAbsent(name, new ClinikoPractitioner(null, name, null, null, null, true));
 			}
-		}));
+		});
 		return List.copyOf(byName.values());
 	}
 
-	/** Reads every well-formed row of a file (malformed rows are left to the steps to report). */
+	/**
+	 * Reads every well-formed row of the export of a type, if the folder has one (malformed rows
+	 * are left to the steps to report; a {@link ClinikoValueException} from the consumer passes the row over).
+	 */
+	public void scan(String type, java.util.function.Consumer<CsvRow> consumer) {
+		format(type).ifPresent(f -> scan(new ClinikoCsvReader<>("scan", f, row -> row), consumer));
+	}
+
+	/** Reads every well-formed row of a file, its format detected (see {@link #scan(String, java.util.function.Consumer)}). */
 	public static void scan(Path file, java.util.function.Consumer<CsvRow> consumer) {
-		ClinikoCsvReader<CsvRow> reader = new ClinikoCsvReader<>("scan", file, row -> row);
+		scan(new ClinikoCsvReader<>("scan", file, row -> row), consumer);
+	}
+
+	private static void scan(ClinikoCsvReader<CsvRow> reader, java.util.function.Consumer<CsvRow> consumer) {
 		reader.open(new org.springframework.batch.infrastructure.item.ExecutionContext());
 		try {
 			SourceItem<CsvRow> item;

@@ -23,15 +23,28 @@ public final class CsvRow {
 	private static final DateTimeFormatter LOCAL_WITH_OFFSET = DateTimeFormatter
 		.ofPattern("yyyy-MM-dd HH:mm:ss xx", Locale.ROOT);
 
-	private static final DateTimeFormatter EXCEL_DATE = DateTimeFormatter.ofPattern("d/M/yyyy", Locale.ROOT);
+	private static final DateTimeFormatter DAY_FIRST = DateTimeFormatter.ofPattern("d/M/yyyy", Locale.ROOT);
+
+	private static final DateTimeFormatter MONTH_FIRST = DateTimeFormatter.ofPattern("M/d/yyyy", Locale.ROOT);
+
+	/** A date with slashes whose first two parts may be day and month in either order. */
+	static final Pattern SLASHED_DATE = Pattern.compile("(\\d{1,2})/(\\d{1,2})/(\\d{4})");
 
 	private final Map<String, Integer> header;
 
 	private final String[] values;
 
+	private final CsvFormat.DateOrder dateOrder;
+
 	CsvRow(Map<String, Integer> header, String[] values) {
+		this(header, values, CsvFormat.DateOrder.DMY);
+	}
+
+	/** @param dateOrder how {@link #date} reads {@code 03/04/2024} (null: day first) */
+	CsvRow(Map<String, Integer> header, String[] values, CsvFormat.DateOrder dateOrder) {
 		this.header = header;
 		this.values = values;
+		this.dateOrder = dateOrder == null ? CsvFormat.DateOrder.DMY : dateOrder;
 	}
 
 	/** Whether the export has this column at all (header names compare case-insensitively). */
@@ -111,7 +124,10 @@ public final class CsvRow {
 		}
 	}
 
-	/** A date {@code YYYY-MM-DD}; {@code d/m/yyyy} (an en-AU Excel rewrite) is accepted too. */
+	/**
+	 * A date {@code YYYY-MM-DD}; a date rewritten by Excel ({@code d/m/yyyy} or {@code m/d/yyyy})
+	 * is read in the file's date order, decided once for the whole file by {@link CsvPreflight}.
+	 */
 	public LocalDate date(String column) {
 		String value = text(column);
 		if (value == null || value.equalsIgnoreCase("N/A")) {
@@ -122,10 +138,11 @@ public final class CsvRow {
 		}
 		catch (DateTimeParseException ex) {
 			try {
-				return LocalDate.parse(value, EXCEL_DATE);
+				return LocalDate.parse(value, dateOrder == CsvFormat.DateOrder.MDY ? MONTH_FIRST : DAY_FIRST);
 			}
 			catch (DateTimeParseException ex2) {
-				throw new ClinikoValueException(column, "unparseable date, expected YYYY-MM-DD");
+				throw new ClinikoValueException(column, "unparseable date, expected YYYY-MM-DD or "
+						+ (dateOrder == CsvFormat.DateOrder.MDY ? "m/d/yyyy" : "d/m/yyyy"));
 			}
 		}
 	}

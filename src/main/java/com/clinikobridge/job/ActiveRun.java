@@ -254,7 +254,7 @@ public class ActiveRun {
 	}
 
 	public ClinikoCsvExports csv() {
-		return new ClinikoCsvExports(source.csvFolder());
+		return source.csv();
 	}
 
 	public ClinikoDirectory directory() {

@@ -83,19 +83,19 @@ final class Inventory {
 	}
 
 	private static InventoryRow csv(SourceSpec source, ObjectMapping m) {
-		ClinikoCsvExports exports = new ClinikoCsvExports(source.csvFolder());
+		ClinikoCsvExports exports = source.csv();
 		long[] counts = new long[2];
 		switch (m.clinikoName()) {
-			case "patients" -> exports.file("Patients").ifPresent(f -> ClinikoCsvExports.scan(f, r -> counts[0]++));
-			case "appointments" -> exports.file("Appointments").ifPresent(f -> ClinikoCsvExports.scan(f, r -> {
+			case "patients" -> exports.scan("Patients", r -> counts[0]++);
+			case "appointments" -> exports.scan("Appointments", r -> {
 				if (ClinikoCsvExports.APPOINTMENTS.map(r) != null) {
 					counts[0]++;
 					if (r.text("Cancellation Time") != null) {
 						counts[1]++;
 					}
 				}
-			}));
-			case "invoices" -> exports.file("Invoices").ifPresent(f -> ClinikoCsvExports.scan(f, r -> counts[0]++));
+			});
+			case "invoices" -> exports.scan("Invoices", r -> counts[0]++);
 			default -> {
 			}
 		}

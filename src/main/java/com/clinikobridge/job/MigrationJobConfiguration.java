@@ -1,6 +1,5 @@
 package com.clinikobridge.job;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +12,6 @@ import com.clinikobridge.cliniko.ClinikoAppointment;
 import com.clinikobridge.cliniko.ClinikoCatalogItem;
 import com.clinikobridge.cliniko.ClinikoContact;
 import com.clinikobridge.cliniko.ClinikoCsvExports;
-import com.clinikobridge.cliniko.ClinikoCsvReader;
 import com.clinikobridge.cliniko.ClinikoDirectory;
 import com.clinikobridge.cliniko.ClinikoInvoice;
 import com.clinikobridge.cliniko.ClinikoInvoiceItem;
@@ -245,10 +243,9 @@ class MigrationJobConfiguration {
 			// API patients are read in id order, so the first claimant is the lowest id; a CSV
 			// export is in no particular order, so claim every email for its lowest id first.
 			if (run.source().isCsv() && run.migrates("patients")) {
-				Path file = run.csv().file("Patients").orElseThrow();
 				var claims = run.emailClaims(ledger);
 				Map<String, Long> lowest = new HashMap<>();
-				ClinikoCsvExports.scan(file, row -> {
+				run.csv().scan("Patients", row -> {
 					ClinikoPatient p = ClinikoCsvExports.PATIENTS.map(row); // rows the step rejects claim nothing
 					if (p.email() != null && !p.email().isBlank()) {
 						lowest.merge(p.email().trim().toLowerCase(Locale.ROOT), p.id(), Math::min);
@@ -415,7 +412,7 @@ class MigrationJobConfiguration {
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoPatient>> patientReader(ActiveRun run) {
 		return readerFor(run, "patients", () -> run.source().isCsv()
-				? new ClinikoCsvReader<>("patients.csv", run.csv().file("Patients").orElse(null), ClinikoCsvExports.PATIENTS)
+				? run.csv().reader("patients.csv", "Patients", ClinikoCsvExports.PATIENTS)
 				: changed(run, "patients", "patients", ClinikoPageReader.patients(run.cliniko(), run.patientDetails())));
 	}
 
@@ -429,8 +426,7 @@ class MigrationJobConfiguration {
 	ItemStreamReader<SourceItem<ClinikoAppointment>> appointmentReader(ActiveRun run) {
 		return readerFor(run, "appointments", () -> {
 			if (run.source().isCsv()) {
-				return new ClinikoCsvReader<>("appointments.csv", run.csv().file("Appointments").orElse(null),
-						ClinikoCsvExports.APPOINTMENTS);
+				return run.csv().reader("appointments.csv", "Appointments", ClinikoCsvExports.APPOINTMENTS);
 			}
 			ClinikoPageReader<ClinikoAppointment> all = ClinikoPageReader.appointments(run.cliniko(), run.directory());
 			SyncStore.Mark mark = syncMark(run, "appointments");
@@ -456,7 +452,7 @@ class MigrationJobConfiguration {
 	@StepScope
 	ItemStreamReader<SourceItem<ClinikoInvoice>> invoiceReader(ActiveRun run) {
 		return readerFor(run, "invoices", () -> run.source().isCsv()
-				? new ClinikoCsvReader<>("invoices.csv", run.csv().file("Invoices").orElse(null), ClinikoCsvExports.INVOICES)
+				? run.csv().reader("invoices.csv", "Invoices", ClinikoCsvExports.INVOICES)
 				: changed(run, "invoices", "invoices", ClinikoPageReader.invoices(run.cliniko())));
 	}
 

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.clinikobridge.cliniko.ClinikoClient;
-import com.clinikobridge.cliniko.ClinikoCsvExports;
 import com.clinikobridge.cliniko.ClinikoDirectory;
 import com.clinikobridge.cliniko.ClinikoPageReader;
 import com.clinikobridge.cliniko.ClinikoPatient;
@@ -96,7 +95,7 @@ class PlanService {
 		List<InventoryRow> inventory = Inventory.count(source, cliniko, objects);
 		String fingerprint = Inventory.fingerprint(source.text(), inventory, mappingContent(mappingFile));
 
-		List<ClinikoPractitioner> practitioners = source.isCsv() ? new ClinikoCsvExports(source.csvFolder()).practitioners()
+		List<ClinikoPractitioner> practitioners = source.isCsv() ? source.csv().practitioners()
 				: ClinikoDirectory.load(cliniko).practitioners();
 		String fallback = settings.fallbackOwnerEmail() != null ? settings.fallbackOwnerEmail()
 				: mapping.fallbackOwnerEmail();
@@ -198,13 +197,13 @@ class PlanService {
 		Map<String, List<Long>> byEmail = new TreeMap<>();
 		Map<Long, Long> mergedInto = new HashMap<>();
 		if (source.isCsv()) {
-			new ClinikoCsvExports(source.csvFolder()).file("Patients").ifPresent(f -> ClinikoCsvExports.scan(f, r -> {
+			source.csv().scan("Patients", r -> {
 				Long id = r.id("Patient ID");
 				String email = r.text("Email");
 				if (id != null && email != null) {
 					byEmail.computeIfAbsent(email.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(id);
 				}
-			}));
+			});
 		}
 		else {
 			ClinikoPageReader<ClinikoPatient> reader = ClinikoPageReader.patients(cliniko, PatientDetails.none());

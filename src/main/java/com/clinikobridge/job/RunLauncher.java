@@ -162,7 +162,7 @@ public class RunLauncher {
 		if (request.sample() != null) {
 			// Chosen before the run exists: a source that cannot be sampled leaves no half-made run.
 			List<com.clinikobridge.cliniko.ClinikoPractitioner> practitioners = source.isCsv()
-					? new com.clinikobridge.cliniko.ClinikoCsvExports(source.csvFolder()).practitioners()
+					? source.csv().practitioners()
 					: com.clinikobridge.cliniko.ClinikoDirectory.load(cliniko).practitioners();
 			sample = SampleSelector.select(source, cliniko, practitioners, request.sample());
 		}

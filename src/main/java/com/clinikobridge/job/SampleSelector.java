@@ -49,7 +49,7 @@ final class SampleSelector {
 	static Sample select(SourceSpec source, ClinikoClient cliniko, List<ClinikoPractitioner> practitioners, int n) {
 		SampleSelector s = new SampleSelector();
 		if (source.isCsv()) {
-			s.scanCsv(new ClinikoCsvExports(source.csvFolder()));
+			s.scanCsv(source.csv());
 		}
 		else {
 			s.scanApi(cliniko, practitioners);
@@ -59,7 +59,7 @@ final class SampleSelector {
 
 	private void scanCsv(ClinikoCsvExports exports) {
 		Map<String, List<Long>> byEmail = new HashMap<>();
-		exports.file("Patients").ifPresent(f -> ClinikoCsvExports.scan(f, r -> {
+		exports.scan("Patients", r -> {
 			ClinikoPatient p = ClinikoCsvExports.PATIENTS.map(r); // rows the step rejects are not candidates
 			long id = p.id();
 			known.add(id);
@@ -73,20 +73,20 @@ final class SampleSelector {
 			if (r.text("Referral Type") != null) {
 				trait(id, "referral source");
 			}
-		}));
+		});
 		sharedEmails(byEmail);
-		exports.file("Appointments").ifPresent(f -> ClinikoCsvExports.scan(f, r -> {
+		exports.scan("Appointments", r -> {
 			var a = ClinikoCsvExports.APPOINTMENTS.map(r);
 			if (a != null) {
 				trait(a.patientId(), "practitioner " + a.practitionerName());
 				trait(a.patientId(), "appointment " + (a.cancelledAt() != null ? "cancelled"
 						: Boolean.TRUE.equals(a.didNotArrive()) ? "did not arrive" : "attended or booked"));
 			}
-		}));
-		exports.file("Invoices").ifPresent(f -> ClinikoCsvExports.scan(f, r -> {
+		});
+		exports.scan("Invoices", r -> {
 			var i = ClinikoCsvExports.INVOICES.map(r);
 			trait(i.patientId(), "invoice " + i.status());
-		}));
+		});
 	}
 
 	private void scanApi(ClinikoClient cliniko, List<ClinikoPractitioner> practitioners) {

@@ -203,7 +203,7 @@ public class SyncLauncher {
 
 	/** The export files of a CSV folder: SHA-256 checksum → file name. */
 	static Map<String, String> exportFiles(SourceSpec source) {
-		ClinikoCsvExports exports = new ClinikoCsvExports(source.csvFolder());
+		ClinikoCsvExports exports = source.csv();
 		Map<String, String> files = new LinkedHashMap<>();
 		for (String prefix : List.of("Patients", "Appointments", "Invoices")) {
 			exports.file(prefix).ifPresent(file -> files.put(checksum(file), file.getFileName().toString()));

@@ -152,4 +152,41 @@ class ClinikoCsvReaderTests {
 		assertThat(a.cancellationReason()).isEqualTo("Sick");
 		assertThat(reader.passedOver()).isEqualTo(2);
 	}
+
+	@Test
+	void aRecordOverOneMegabyteIsOneRejectionAndReadingGoesOn() throws IOException {
+		// given a 2 MB single-line record, a 1.5 MB quoted one of 150 lines, and a quote that is
+		// never closed before 750,000 lines of text, between good rows
+		Path file = write("Patients-Cliniko-20261120.csv", HEADER + "\n"
+				+ "1,A,One,,,2025-01-01 10:00:00 +1000,\n"
+				+ "2,B,Two,,,2025-01-01 10:00:00 +1000," + "x".repeat(2_000_000) + "\n"
+				+ "3,C,Three,,,2025-01-01 10:00:00 +1000,\"" + ("y".repeat(10_000) + "\n").repeat(150) + "\"\n"
+				+ "4,D,Four,,,2025-01-01 10:00:00 +1000,\"" + "z\n".repeat(750_000) + "\n"
+				+ "5,E,Five,,,2025-01-01 10:00:00 +1000,\n");
+		ClinikoCsvReader<ClinikoPatient> reader = new ClinikoCsvReader<>("p", file, ClinikoCsvExports.PATIENTS);
+
+		// when
+		reader.open(new ExecutionContext());
+		List<SourceItem<ClinikoPatient>> items = readAll(reader);
+
+		// then one rejection each, at its first line, and the rows after them are read
+		assertThat(items).extracting(i -> i.isRejected() ? i.sourceRef() : i.record().lastName())
+			.containsExactly("One", "Patients-Cliniko-20261120.csv line 3", "Patients-Cliniko-20261120.csv line 4",
+					"Patients-Cliniko-20261120.csv line 155", "Five");
+		assertThat(items.get(1).reason()).startsWith("record larger than 1048576 bytes (1 MB)");
+		assertThat(items.get(1).clinikoId()).isNull();
+		assertThat(items.get(2).reason()).startsWith("record larger than 1048576 bytes (1 MB)");
+		assertThat(items.get(2).clinikoId()).isEqualTo("3");
+		assertThat(items.get(3).reason()).startsWith("broken quoting")
+			.endsWith("lines 155-750154 skipped up to the next well-formed record");
+		assertThat(items.get(3).clinikoId()).isEqualTo("4");
+	}
+
+	@Test
+	void quotesMustBeDoubledInsideQuotedFieldsButNotInExcelIds() {
+		assertThat(ClinikoCsvReader.wellQuoted("=\"123\",\"He said \"\"hi\"\"\",x", ',')).isTrue();
+		assertThat(ClinikoCsvReader.wellQuoted("1;\"a\nb\";c", ';')).isTrue();
+		assertThat(ClinikoCsvReader.wellQuoted("1,\"He said \"hi\"\",x", ',')).isFalse();
+		assertThat(ClinikoCsvReader.wellQuoted("1,\"never closed", ',')).isFalse();
+	}
 }

@@ -32,6 +32,8 @@ public class BridgeCommands {
 
 	public static final int REJECTED = 3;
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BridgeCommands.class);
+
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
 		.withZone(ZoneOffset.UTC);
 
@@ -77,7 +79,11 @@ public class BridgeCommands {
 	/** Parses and runs a command line; {@code overrides} take precedence over the environment. */
 	public int execute(String[] args, Map<String, String> overrides, PrintStream out, PrintStream err) {
 		Parsed parsed = parse(args, out, err);
-		return parsed.exitCode() != null ? parsed.exitCode() : execute(parsed.result(), overrides, out, err);
+		if (parsed.exitCode() != null) {
+			return parsed.exitCode();
+		}
+		// Source values reach the console in notes and messages: without control characters.
+		return execute(parsed.result(), overrides, new TerminalSafePrintStream(out), new TerminalSafePrintStream(err));
 	}
 
 	int execute(ParseResult result, Map<String, String> overrides, PrintStream out, PrintStream err) {
@@ -151,7 +157,19 @@ public class BridgeCommands {
 			err.println(ex.getMessage());
 			return FAILED;
 		}
+		catch (com.clinikobridge.job.ReportNotWrittenException ex) {
+			err.println(ex.getMessage());
+			return FAILED;
+		}
 		catch (Exception ex) {
+			java.util.Optional<String> database = com.clinikobridge.ledger.DatabaseFailure.describe(ex);
+			if (database.isPresent()) {
+				// The driver's message can quote SQL and bound values: the log file only.
+				log.debug("Database failure", ex);
+				err.println("The run stopped: " + database.get() + ". When the database is back, `status` lists the"
+						+ " run and `restart <run-id>` resumes it where it stopped.");
+				return FAILED;
+			}
 			err.println("The run failed: " + ex.getMessage());
 			return FAILED;
 		}

@@ -43,10 +43,14 @@ public class BridgeCommands {
 
 	private final SyncLauncher syncs;
 
-	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks, SyncLauncher syncs) {
+	private final com.clinikobridge.job.Purger purger;
+
+	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks, SyncLauncher syncs,
+			com.clinikobridge.job.Purger purger) {
 		this.launcher = launcher;
 		this.rollbacks = rollbacks;
 		this.syncs = syncs;
+		this.purger = purger;
 	}
 
 	/** A parsed command line, or the exit code when parsing already settled it (help, usage error). */
@@ -133,6 +137,10 @@ public class BridgeCommands {
 					return launcher.repair(rc.runId, overrides, out).exitCode();
 				}
 				return launcher.reconcile(rc.runId, rc.sample, overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Purge pg) {
+				purger.purge(pg.runId, pg.before, overrides, out);
+				return OK;
 			}
 			if (command instanceof BridgeCommandLine.Status) {
 				for (Run run : launcher.runs()) {

@@ -75,9 +75,12 @@ public class RollbackLauncher {
 
 	private final PortalLock lock;
 
+	private final com.clinikobridge.ledger.PersonalData personalData;
+
 	RollbackLauncher(JobOperator jobOperator, JobRepository jobRepository, Job rollbackJob, ActiveRun run,
 			Ledger ledger, RunStore runs, SettingsResolver settingsResolver, com.clinikobridge.ledger.SyncStore syncStore,
-			WriteProofs proofs, PortalLock lock) {
+			WriteProofs proofs, PortalLock lock, com.clinikobridge.ledger.PersonalData personalData) {
+		this.personalData = personalData;
 		this.lock = lock;
 		this.proofs = proofs;
 		this.syncStore = syncStore;
@@ -116,6 +119,10 @@ public class RollbackLauncher {
 		if (!RunLauncher.WRITING.contains(target.command())) {
 			throw new ConfigurationException("rollback: run '" + targetId + "' is a " + target.command()
 					+ " run; only migrate, sync and repair runs write to HubSpot");
+		}
+		if (personalData.purged(targetId)) {
+			throw new ConfigurationException("rollback: run '" + targetId + "' was purged: its before-images and write"
+					+ " proofs are gone, so it cannot be undone; nothing was changed");
 		}
 		if (target.dryRun()) {
 			out.println("Run " + targetId + " was a dry run and wrote nothing to HubSpot: nothing to roll back.");

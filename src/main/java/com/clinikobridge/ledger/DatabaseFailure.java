@@ -43,7 +43,8 @@ public final class DatabaseFailure {
 		if (!database) {
 			return Optional.empty();
 		}
-		connection |= sqlState != null && sqlState.startsWith("08");
+		// 08: connection exceptions; 57P01-57P03: the server shut down or terminated the session.
+		connection |= sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P0"));
 		return Optional.of("the job repository's database " + (connection ? "connection was lost" : "failed")
 				+ (sqlState == null ? "" : " (SQLState " + sqlState + ")"));
 	}

@@ -27,7 +27,9 @@ public class ClinikoBridgeApplication {
 		try {
 			// No args: Spring must not read --source=... as a property.
 			// Our own shutdown hook (below) lets a running job finish its chunk before the context closes.
-			context = new SpringApplicationBuilder(ClinikoBridgeApplication.class).registerShutdownHook(false).run();
+			context = new SpringApplicationBuilder(ClinikoBridgeApplication.class).registerShutdownHook(false)
+				.listeners(new DataFolder())
+				.run();
 		}
 		catch (RuntimeException ex) {
 			Throwable root = ex;

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 		description = "Moves a clinic's data from Cliniko into HubSpot CRM, restartable and idempotent.",
 		subcommands = { BridgeCommandLine.Migrate.class, BridgeCommandLine.Restart.class,
 				BridgeCommandLine.Status.class, BridgeCommandLine.Plan.class, BridgeCommandLine.Schema.class,
-				BridgeCommandLine.Sync.class, BridgeCommandLine.Rollback.class, BridgeCommandLine.Reconcile.class })
+				BridgeCommandLine.Sync.class, BridgeCommandLine.Rollback.class, BridgeCommandLine.Reconcile.class,
+				BridgeCommandLine.Purge.class })
 final class BridgeCommandLine {
 
 	@Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -207,6 +208,20 @@ final class BridgeCommandLine {
 		@Option(names = "--force",
 				description = "Roll back even though later runs wrote the same records (their changes are overwritten).")
 		boolean force;
+	}
+
+	@Command(name = "purge", mixinStandardHelpOptions = true,
+			description = "Remove runs' reports and the job repository's personal values (before-images, write"
+					+ " proofs, rejection reasons, mismatch values), keeping the counts. A purged run cannot be"
+					+ " rolled back.")
+	static final class Purge {
+
+		@Parameters(index = "0", arity = "0..1", paramLabel = "<run-id>", description = "the run to purge (see status)")
+		String runId;
+
+		@Option(names = "--before", paramLabel = "DATE",
+				description = "Purge every ended run started before this date (2026-11-30, UTC) or instant.")
+		String before;
 	}
 
 	@Command(name = "reconcile", mixinStandardHelpOptions = true,

@@ -33,6 +33,8 @@ public class BridgeCommands {
 
 	public static final int REJECTED = 3;
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BridgeCommands.class);
+
 	private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
 		.withZone(ZoneOffset.UTC);
 
@@ -42,10 +44,14 @@ public class BridgeCommands {
 
 	private final SyncLauncher syncs;
 
-	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks, SyncLauncher syncs) {
+	private final com.clinikobridge.job.Purger purger;
+
+	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks, SyncLauncher syncs,
+			com.clinikobridge.job.Purger purger) {
 		this.launcher = launcher;
 		this.rollbacks = rollbacks;
 		this.syncs = syncs;
+		this.purger = purger;
 	}
 
 	/** A parsed command line, or the exit code when parsing already settled it (help, usage error). */
@@ -78,7 +84,11 @@ public class BridgeCommands {
 	/** Parses and runs a command line; {@code overrides} take precedence over the environment. */
 	public int execute(String[] args, Map<String, String> overrides, PrintStream out, PrintStream err) {
 		Parsed parsed = parse(args, out, err);
-		return parsed.exitCode() != null ? parsed.exitCode() : execute(parsed.result(), overrides, out, err);
+		if (parsed.exitCode() != null) {
+			return parsed.exitCode();
+		}
+		// Source values reach the console in notes and messages: without control characters.
+		return execute(parsed.result(), overrides, new TerminalSafePrintStream(out), new TerminalSafePrintStream(err));
 	}
 
 	int execute(ParseResult result, Map<String, String> overrides, PrintStream out, PrintStream err) {
@@ -134,6 +144,10 @@ public class BridgeCommands {
 				}
 				return launcher.reconcile(rc.runId, rc.sample, overrides, out).exitCode();
 			}
+			if (command instanceof BridgeCommandLine.Purge pg) {
+				purger.purge(pg.runId, pg.before, overrides, out);
+				return OK;
+			}
 			if (command instanceof BridgeCommandLine.Status) {
 				for (Run run : launcher.runs()) {
 					out.printf("%s  %-9s %-9s %-8s %s%s  %s%n", run.runId(), run.command(), run.status(),
@@ -157,7 +171,19 @@ public class BridgeCommands {
 			err.println(ex.getMessage());
 			return FAILED;
 		}
+		catch (com.clinikobridge.job.ReportNotWrittenException ex) {
+			err.println(ex.getMessage());
+			return FAILED;
+		}
 		catch (Exception ex) {
+			java.util.Optional<String> database = com.clinikobridge.ledger.DatabaseFailure.describe(ex);
+			if (database.isPresent()) {
+				// The driver's message can quote SQL and bound values: the log file only.
+				log.debug("Database failure", ex);
+				err.println("The run stopped: " + database.get() + ". When the database is back, `status` lists the"
+						+ " run and `restart <run-id>` resumes it where it stopped.");
+				return FAILED;
+			}
 			err.println("The run failed: " + ex.getMessage());
 			return FAILED;
 		}

@@ -43,7 +43,23 @@ public final class ClinikoClient {
 		this.basePath = java.net.URI.create(baseUrl).getPath().replaceAll("/+$", "");
 		String basic = Base64.getEncoder().encodeToString((apiKey + ":").getBytes(StandardCharsets.UTF_8));
 		this.http = new ResilientHttp("Cliniko", baseUrl, b -> b.defaultHeader("Authorization", "Basic " + basic)
-			.defaultHeader("User-Agent", userAgent), rateLimit, budget, ClinikoClient::waitForReset, timeout);
+			.defaultHeader("User-Agent", userAgent), rateLimit, budget, ClinikoClient::waitForReset, timeout,
+				ClinikoClient::isJsonObject);
+	}
+
+	/**
+	 * Whether an answer's body is a JSON object, as every Cliniko answer (a page, a record, an
+	 * error) is. Anything else (a proxy's HTML page, an empty body, JSON cut short) is retried as
+	 * an infrastructure fault, whatever its status, and never read as Cliniko's answer.
+	 */
+	static boolean isJsonObject(HttpReply reply) {
+		try {
+			JsonNode body = JSON.readTree(reply.body());
+			return body != null && body.isObject();
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
 	}
 
 	/**
@@ -82,11 +98,7 @@ public final class ClinikoClient {
 	 */
 	public JsonNode get(String pathOrUrl) {
 		// Links are followed on our own host only, so the key never goes anywhere else.
-		String relative = pathOrUrl.startsWith("http") ? pathOrUrl.replaceFirst("^https?://[^/]+", "") : pathOrUrl;
-		if (pathOrUrl.startsWith("http") && relative.startsWith(basePath)) {
-			relative = relative.substring(basePath.length());
-		}
-		HttpReply reply = http.send(HttpMethod.GET, relative, null);
+		HttpReply reply = http.send(HttpMethod.GET, relative(pathOrUrl), null, ClinikoClient::isJsonObject);
 		if (!reply.ok()) {
 			String hint = switch (reply.status()) {
 				case 401 -> " (check CLINIKO_API_KEY)";
@@ -100,6 +112,23 @@ public final class ClinikoClient {
 	}
 
 	/**
+	 * A path or URL of this API as a path relative to the base URL, e.g. {@code /patients?page=2}
+	 * for {@code https://api.au1.cliniko.com/v1/patients?page=2}: the same page, however given.
+	 */
+	String relative(String pathOrUrl) {
+		String relative = pathOrUrl.startsWith("http") ? pathOrUrl.replaceFirst("^https?://[^/]+", "") : pathOrUrl;
+		if (pathOrUrl.startsWith("http") && relative.startsWith(basePath)) {
+			relative = relative.substring(basePath.length());
+		}
+		return relative;
+	}
+
+	/** The endpoint of a path or URL, without host, base path and query, e.g. {@code /patients}. */
+	String endpoint(String pathOrUrl) {
+		return relative(pathOrUrl).replaceFirst("\\?.*$", "");
+	}
+
+	/**
 	 * Walks a whole list ({@code links.next}) and hands each record of the {@code key} array to
 	 * the consumer. An optional list the account or key lacks (404 or 403 on its first page) is
 	 * read as empty: its key goes into {@code unavailable}, with a warning.
@@ -107,7 +136,9 @@ public final class ClinikoClient {
 	public void eachOptional(String firstPage, String key, java.util.Set<String> unavailable,
 			java.util.function.Consumer<JsonNode> consumer) {
 		String next = firstPage;
+		PageGuard guard = new PageGuard(endpoint(firstPage));
 		while (next != null) {
+			guard.visit(relative(next));
 			JsonNode page;
 			try {
 				page = get(next);
@@ -121,6 +152,7 @@ public final class ClinikoClient {
 				}
 				throw ex;
 			}
+			guard.received(page.path(key).size(), page.path("total_entries").asLong(-1));
 			page.path(key).forEach(consumer);
 			next = ClinikoJson.text(page.path("links"), "next");
 		}

@@ -19,7 +19,9 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * position in it, kept under {@code <name>.page} and {@code <name>.index}; a restart fetches
  * that page again and carries on after the last committed record, so nothing is read twice.
  * A record whose values cannot be read becomes a rejected {@link SourceItem} with its id. The
- * next page is read in the background while the current one is written.
+ * next page is read in the background while the current one is written. A list whose pagination
+ * does not end (a next link back to a page read, far more records than {@code total_entries})
+ * fails the read naming the endpoint ({@link PageGuard}).
  */
 public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 
@@ -44,6 +46,11 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	private boolean started;
 
 	private boolean unavailable;
+
+	private PageGuard guard;
+
+	/** Records of the list received before the current page (restart state {@code <name>.before}). */
+	private long before;
 
 	/** Whether the list may be missing from an account (issue-3 objects); core lists must answer. */
 	private boolean optional;
@@ -79,6 +86,7 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	public void open(ExecutionContext context) {
 		String savedPage = context.getString(name + ".page", null);
 		if (savedPage != null) {
+			guard = new PageGuard(client.endpoint(firstPage), context.getLong(name + ".before", 0L));
 			load(savedPage);
 			index = Math.min(context.getInt(name + ".index", 0), records.size());
 			started = true;
@@ -109,6 +117,10 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 	}
 
 	private void load(String page) {
+		if (guard == null) {
+			guard = new PageGuard(client.endpoint(firstPage));
+		}
+		guard.visit(client.relative(page));
 		JsonNode body;
 		try {
 			body = fetch(page);
@@ -135,11 +147,13 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 		}
 		List<JsonNode> list = new ArrayList<>();
 		body.path(arrayKey).forEach(list::add);
+		before = guard.received();
+		guard.received(list.size(), body.path("total_entries").asLong(-1));
 		currentPage = page;
 		records = list;
 		index = 0;
 		nextPage = ClinikoJson.text(body.path("links"), "next");
-		if (nextPage != null) {
+		if (nextPage != null && !guard.visited(client.relative(nextPage))) {
 			// Read the next page while this one is mapped and written: the two APIs' waits overlap.
 			String url = nextPage;
 			prefetchUrl = url;
@@ -232,6 +246,7 @@ public class ClinikoPageReader<T> implements ItemStreamReader<SourceItem<T>> {
 		if (currentPage != null) {
 			context.putString(name + ".page", currentPage);
 			context.putInt(name + ".index", index);
+			context.putLong(name + ".before", before);
 		}
 	}
 

@@ -21,8 +21,10 @@ import org.springframework.web.client.RestClient;
  * Sends requests to one API through Spring's {@link RestClient}, paced by a shared
  * {@link RateLimit}, and retries what is worth retrying: 429 after the wait the API asks for
  * (decided by the API-specific {@code throttleWait}), 408, 423, 477 and 5xx answers and I/O
- * errors with exponential backoff. Other answers are returned to the caller as they are.
- * Logs carry the API name, method, path, status and attempt only: never bodies or credentials.
+ * errors with exponential backoff. An answer whose body is not the API's own (a proxy's HTML
+ * page, an empty body, JSON cut short) is an infrastructure fault whatever its status: retried
+ * the same way, never handed to the caller as the API's verdict on the request. Other answers
+ * are returned to the caller as they are. Logs carry the API name, method, path, status and attempt only: never bodies or credentials.
  */
 public final class ResilientHttp {
 
@@ -42,6 +44,8 @@ public final class ResilientHttp {
 
 	private final ApiStats stats = new ApiStats();
 
+	private final Predicate<HttpReply> apiError;
+
 	/**
 	 * @param api a name for logs and errors ("Cliniko", "HubSpot")
 	 * @param baseUrl base URL that relative paths are resolved against
@@ -51,6 +55,18 @@ public final class ResilientHttp {
 	public ResilientHttp(String api, String baseUrl, java.util.function.Consumer<RestClient.Builder> configurer,
 			RateLimit rateLimit, RetryBudget budget, Function<HttpReply, Optional<Duration>> throttleWait,
 			Duration timeout) {
+		this(api, baseUrl, configurer, rateLimit, budget, throttleWait, timeout, reply -> true);
+	}
+
+	/**
+	 * @param apiError whether a 3xx or 4xx answer (other than 429) is the API's own error, e.g. a JSON
+	 * error object; one that is not (a proxy's page, an empty or cut-short body) is retried like a
+	 * 5xx and, when the budget is spent, fails the request naming the endpoint
+	 */
+	public ResilientHttp(String api, String baseUrl, java.util.function.Consumer<RestClient.Builder> configurer,
+			RateLimit rateLimit, RetryBudget budget, Function<HttpReply, Optional<Duration>> throttleWait,
+			Duration timeout, Predicate<HttpReply> apiError) {
+		this.apiError = apiError;
 		this.api = api;
 		this.baseUrl = baseUrl.replaceAll("/+$", "");
 		JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(
@@ -117,9 +133,11 @@ public final class ResilientHttp {
 			if (reply != null) {
 				stats.daily(reply.header("X-HubSpot-RateLimit-Daily"), reply.header("X-HubSpot-RateLimit-Daily-Remaining"));
 			}
-			if (!idempotent && (reply == null || reply.status() >= 500)) {
+			boolean foreign = reply != null && !reply.ok() && reply.status() != 429 && reply.status() < 500
+					&& !apiError.test(reply);
+			if (!idempotent && (reply == null || reply.status() >= 500 || foreign)) {
 				throw new ApiUnavailableException(api + " " + method + " " + path + " got "
-						+ (reply == null ? "no answer" : String.valueOf(reply.status()))
+						+ (reply == null ? "no answer" : reply.status() + (foreign ? " that is not a " + api + " answer" : ""))
 						+ "; not repeated, since it may have been carried out");
 			}
 			if (reply == null) {
@@ -139,6 +157,10 @@ public final class ResilientHttp {
 			else if (reply.status() >= 500 || reply.status() == 408 || reply.status() == 423
 					|| reply.status() == 477) {
 				problem = String.valueOf(reply.status());
+				wait = budget.backoff(attempt);
+			}
+			else if (foreign) {
+				problem = reply.status() + " with a body that is not a " + api + " answer (a proxy's page?)";
 				wait = budget.backoff(attempt);
 			}
 			else if (reply.ok() && wellFormed != null && !wellFormed.test(reply)) {

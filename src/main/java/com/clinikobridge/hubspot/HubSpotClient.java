@@ -47,7 +47,8 @@ public final class HubSpotClient {
 			RetryBudget budget, Duration timeout) {
 		this.paths = paths;
 		this.http = new ResilientHttp("HubSpot", baseUrl, b -> b.defaultHeader("Authorization", "Bearer " + token),
-				new RateLimit(requestsPerWindow, window), budget, reply -> throttleWait(reply, window), timeout);
+				new RateLimit(requestsPerWindow, window), budget, reply -> throttleWait(reply, window), timeout,
+				HubSpotClient::isHubSpotError);
 	}
 
 	static Optional<Duration> throttleWait(HttpReply reply, Duration window) {
@@ -149,9 +150,40 @@ public final class HubSpotClient {
 		return paths;
 	}
 
-	/** Sends a request and returns the parsed JSON body of a 2xx answer (an empty object for 204). */
+	/**
+	 * Whether an error answer is HubSpot's own: a JSON object with {@code "status":"error"}, a
+	 * {@code category} or a {@code message}. Only such an answer may refuse records; anything else
+	 * (a proxy's HTML page, an empty body, JSON cut short) is retried as an infrastructure fault.
+	 */
+	static boolean isHubSpotError(HttpReply reply) {
+		JsonNode body = jsonObject(reply);
+		return body != null && ("error".equals(body.path("status").asString(null)) || body.path("category").isString()
+				|| body.path("message").isString());
+	}
+
+	/** Whether a 2xx answer is a JSON object, or a 204 without a body. */
+	static boolean jsonOrNoContent(HttpReply reply) {
+		return reply.status() == 204 || jsonObject(reply) != null;
+	}
+
+	private static JsonNode jsonObject(HttpReply reply) {
+		try {
+			JsonNode body = JSON.readTree(reply.body());
+			return body != null && body.isObject() ? body : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Sends a request and returns the parsed JSON body of a 2xx answer (an empty object for 204).
+	 * A 2xx answer that is neither JSON nor a 204 is retried, never read as "nothing".
+	 * @throws HubSpotException when HubSpot refuses the request with its own error
+	 */
 	JsonNode call(HttpMethod method, String path, JsonNode body) {
-		HttpReply reply = http.send(method, path, body == null ? null : JSON.writeValueAsString(body));
+		HttpReply reply = http.send(method, path, body == null ? null : JSON.writeValueAsString(body),
+				HubSpotClient::jsonOrNoContent);
 		if (!reply.ok()) {
 			throw error(reply);
 		}
@@ -700,7 +732,7 @@ public final class HubSpotClient {
 		Map<String, Written> created = new LinkedHashMap<>();
 		eachBatch(batches(new ArrayList<>(inputs.keySet()), 100), batch -> {
 			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "create"),
-					createBody(batch, inputs, associations));
+					createBody(batch, inputs, associations), HubSpotClient::hasResults);
 			if (reply.status() == 400 || reply.status() == 409) {
 				return Map.<String, Written>of(); // one input spoiled the batch: the caller upserts all of them
 			}
@@ -763,7 +795,8 @@ public final class HubSpotClient {
 				ObjectNode props = array.addObject().put("id", id).putObject("properties");
 				inputs.get(id).forEach(props::put);
 			}
-			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "update"), JSON.writeValueAsString(body));
+			HttpReply reply = http.send(HttpMethod.POST, paths.batch(objectType, "update"), JSON.writeValueAsString(body),
+					HubSpotClient::hasResults);
 			if (reply.status() >= 400 && reply.status() < 500 && reply.status() != 429) {
 				if (batch.size() == 1) {
 					refused.put(batch.get(0), error(reply).getMessage());
@@ -840,7 +873,7 @@ public final class HubSpotClient {
 					.put("associationTypeId", a.typeId());
 			}
 			HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatchCreate(fromType, toType),
-					JSON.writeValueAsString(body));
+					JSON.writeValueAsString(body), HubSpotClient::jsonOrNoContent);
 			if (reply.status() >= 400 && reply.status() < 500) {
 				// e.g. a record deleted in HubSpot since: report, don't block the run.
 				HubSpotException ex = error(reply);
@@ -882,7 +915,7 @@ public final class HubSpotClient {
 					}
 				}
 				HttpReply reply = http.send(HttpMethod.POST, paths.associationsBatch(fromType, toType, "read"),
-						JSON.writeValueAsString(body));
+						JSON.writeValueAsString(body), HubSpotClient::hasResults);
 				if (!reply.ok() && reply.status() != 207) {
 					throw error(reply);
 				}

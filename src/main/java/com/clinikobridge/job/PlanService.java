@@ -154,8 +154,13 @@ class PlanService {
 		if (approve) {
 			runs.approve(fingerprint, source.text(), runId);
 		}
-		ReportWriter.write(folder.resolve("plan.json"), JSON.writeValueAsString(plan) + "\n");
-		ReportWriter.write(folder.resolve("plan.html"), HtmlReports.plan(plan));
+		try {
+			ReportWriter.write(folder.resolve("plan.json"), JSON.writeValueAsString(plan) + "\n");
+			ReportWriter.write(folder.resolve("plan.html"), HtmlReports.plan(plan));
+		}
+		catch (ReportWriter.ReportWriteException ex) {
+			throw ReportNotWrittenException.markFailed(runs, runId, Instant.now(), ex);
+		}
 		runs.ended(runId, "COMPLETED", 0, Instant.now());
 		out.println("Plan " + runId + " written to " + folder.resolve("plan.html"));
 		out.printf("%-16s %-12s %9s %9s %9s%n", "object", "becomes", "total", "archived", "cancelled");

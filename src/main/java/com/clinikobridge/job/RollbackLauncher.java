@@ -75,9 +75,12 @@ public class RollbackLauncher {
 
 	private final PortalLock lock;
 
+	private final com.clinikobridge.ledger.PersonalData personalData;
+
 	RollbackLauncher(JobOperator jobOperator, JobRepository jobRepository, Job rollbackJob, ActiveRun run,
 			Ledger ledger, RunStore runs, SettingsResolver settingsResolver, com.clinikobridge.ledger.SyncStore syncStore,
-			WriteProofs proofs, PortalLock lock) {
+			WriteProofs proofs, PortalLock lock, com.clinikobridge.ledger.PersonalData personalData) {
+		this.personalData = personalData;
 		this.lock = lock;
 		this.proofs = proofs;
 		this.syncStore = syncStore;
@@ -116,6 +119,10 @@ public class RollbackLauncher {
 		if (!RunLauncher.WRITING.contains(target.command())) {
 			throw new ConfigurationException("rollback: run '" + targetId + "' is a " + target.command()
 					+ " run; only migrate, sync and repair runs write to HubSpot");
+		}
+		if (personalData.purged(targetId)) {
+			throw new ConfigurationException("rollback: run '" + targetId + "' was purged: its before-images and write"
+					+ " proofs are gone, so it cannot be undone; nothing was changed");
 		}
 		if (target.dryRun()) {
 			out.println("Run " + targetId + " was a dry run and wrote nothing to HubSpot: nothing to roll back.");
@@ -288,18 +295,23 @@ public class RollbackLauncher {
 				totals.merge("schema objects to remove if empty", 1L, Long::sum);
 			});
 		}
-		ReportWriter.csv(folder.resolve("rollback-plan.csv"),
-				new String[] { "action", "object", "cliniko_id", "hubspot_id", "detail" }, rows);
 		Instant ended = Instant.now();
 		RunSummary summary = new RunSummary(runId, "rollback", "COMPLETED", "run:" + target.runId(), true, startedAt,
 				ended, ended.toEpochMilli() - startedAt.toEpochMilli(), Map.of(), Map.of());
-		ReportWriter.summary(folder, summary, Map.of("targetRunId", target.runId(), "rollback", totals));
 		List<String> notes = new ArrayList<>(reliedOnNotes(target.runId()));
 		if (!later.isEmpty()) {
 			notes.add("--force: it would also overwrite what later runs wrote to the same records");
 		}
 		notes.addAll(CANNOT_UNDO);
-		writeHtml(folder, summary, target.runId(), done, kept, notes);
+		try {
+			ReportWriter.csv(folder.resolve("rollback-plan.csv"),
+					new String[] { "action", "object", "cliniko_id", "hubspot_id", "detail" }, rows);
+			writeHtml(folder, summary, target.runId(), done, kept, notes);
+			ReportWriter.summary(folder, summary, Map.of("targetRunId", target.runId(), "rollback", totals));
+		}
+		catch (ReportWriter.ReportWriteException ex) {
+			throw ReportNotWrittenException.markFailed(runs, runId, ended, ex);
+		}
 		runs.ended(runId, "COMPLETED", 0, ended);
 		out.println("Dry run: rolling back run " + target.runId() + " would:");
 		if (totals.isEmpty()) {
@@ -396,15 +408,34 @@ public class RollbackLauncher {
 				run.hubspot().stats().throttled(), run.hubspot().stats().retried()));
 		RunSummary summary = new RunSummary(runId, "rollback", status, stored.source(), false, stored.startedAt(),
 				ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), Map.of(), http);
+		Map<String, Map<String, Long>> done = ledger.undoneBy(runId);
+		List<String> notes = new ArrayList<>();
+		try {
+			writeFinishedReports(runId, stored, execution, folder, summary, done, refused, notes);
+		}
+		catch (ReportWriter.ReportWriteException ex) {
+			throw ReportNotWrittenException.markFailed(runs, runId, ended, ex);
+		}
 		runs.ended(runId, status, exitCode, ended);
 		if (status.equals("COMPLETED")) {
 			// The next sync reads the rolled-back run's changes again (e.g. after the mapping is fixed).
 			syncStore.rewindMarks(stored.targetRunId());
 		}
-		Map<String, Map<String, Long>> done = ledger.undoneBy(runId);
-		ReportWriter.summary(folder, summary, Map.of("targetRunId", stored.targetRunId(), "rollback", done));
+		out.print(ReportWriter.text(summary, notes));
+		log.info("Rollback {} of run {} {} (exit code {})", runId, stored.targetRunId(), status, exitCode);
+		return new RunLauncher.Outcome(runId, summary, exitCode);
+	}
+
+	/**
+	 * Writes a finished rollback's report files (rejected.csv, rollback-kept.csv, report.html,
+	 * report.txt, then summary.json) and fills {@code notes} with the report's notes.
+	 * @throws ReportWriter.ReportWriteException naming the file that could not be written
+	 */
+	private void writeFinishedReports(String runId, Run stored, JobExecution execution, Path folder,
+			RunSummary summary, Map<String, Map<String, Long>> done, List<Ledger.Rejected> refused,
+			List<String> notes) {
+		String status = summary.status();
 		ReportWriter.rejected(folder, refused);
-		List<String> notes = new ArrayList<>();
 		done.forEach((what, counts) -> notes.add(what + ": "
 				+ (counts.isEmpty() ? "none" : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
 					.collect(Collectors.joining(", ")))));
@@ -433,10 +464,7 @@ public class RollbackLauncher {
 		notes.addAll(CANNOT_UNDO);
 		// the page shows the counts in its own table: its notes start after them
 		writeHtml(folder, summary, stored.targetRunId(), done, kept, notes.subList(done.size(), notes.size()));
-		String text = ReportWriter.text(summary, notes);
-		ReportWriter.write(folder.resolve("report.txt"), text);
-		out.print(text);
-		log.info("Rollback {} of run {} {} (exit code {})", runId, stored.targetRunId(), status, exitCode);
-		return new RunLauncher.Outcome(runId, summary, exitCode);
+		ReportWriter.write(folder.resolve("report.txt"), ReportWriter.text(summary, notes));
+		ReportWriter.summary(folder, summary, Map.of("targetRunId", stored.targetRunId(), "rollback", done));
 	}
 }

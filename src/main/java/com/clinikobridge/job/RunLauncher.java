@@ -231,10 +231,10 @@ public class RunLauncher {
 
 	private void writeRunReport(RunReport r) {
 		lastReport = r;
-		ReportWriter.summary(r.folder(), r.summary(), r.extra());
 		ReportWriter.write(r.folder().resolve("report.html"), HtmlReports.run(new RunReportData(r.summary(),
 				r.rejected(), r.rejectedTotal(), r.throughput(), r.notes())));
 		ReportWriter.write(r.folder().resolve("report.txt"), ReportWriter.text(r.summary(), r.notes()));
+		ReportWriter.summary(r.folder(), r.summary(), r.extra());
 	}
 
 	/**
@@ -446,17 +446,8 @@ public class RunLauncher {
 		int exitCode = !status.equals("COMPLETED") ? 1 : mismatches.isEmpty() ? 0 : 3;
 		RunSummary summary = new RunSummary(runId, "reconcile", status, stored.source(), false, stored.startedAt(), ended,
 				ended.toEpochMilli() - stored.startedAt().toEpochMilli(), Map.of(), httpCounts());
-		runs.ended(runId, status, exitCode, ended);
 		ReconcileReport report = new ReconcileReport(runId, stored.targetRunId(), status, tallies, mismatches,
 				run.reconcileSample());
-		ReportWriter.summary(folder, summary, Map.of("targetRunId", stored.targetRunId(), "reconcile",
-				report.byObject(), "mismatches", mismatches.size()));
-		ReportWriter.csv(folder.resolve("reconcile.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "kind",
-				"property", "expected", "hubspot" }, mismatches.stream()
-					.map(m -> new String[] { m.objectType(), m.clinikoId(), m.hubspotId(), m.kind(), m.property(),
-							m.expected(), m.actual() })
-					.toList());
-		ReportWriter.write(folder.resolve("reconcile.html"), HtmlReports.reconcile(report));
 		List<String> notes = new ArrayList<>(report.lines());
 		if (!status.equals("COMPLETED")) {
 			execution.getAllFailureExceptions().stream().findFirst()
@@ -464,10 +455,30 @@ public class RunLauncher {
 			notes.add("Resume with: restart " + runId);
 		}
 		String text = ReportWriter.text(summary, notes);
-		ReportWriter.write(folder.resolve("report.txt"), text);
+		try {
+			writeReconcileReports(folder, summary, report, mismatches, text);
+		}
+		catch (ReportWriter.ReportWriteException ex) {
+			throw ReportNotWrittenException.markFailed(runs, runId, ended, ex);
+		}
+		runs.ended(runId, status, exitCode, ended);
 		out.print(text);
 		log.info("Reconcile {} {}: {} mismatch(es) (exit code {})", runId, status, mismatches.size(), exitCode);
 		return new Outcome(runId, summary, exitCode);
+	}
+
+	/** reconcile.csv, reconcile.html, report.txt, then summary.json of a reconcile run. */
+	private static void writeReconcileReports(Path folder, RunSummary summary, ReconcileReport report,
+			List<Ledger.Mismatch> mismatches, String text) {
+		ReportWriter.csv(folder.resolve("reconcile.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "kind",
+				"property", "expected", "hubspot" }, mismatches.stream()
+					.map(m -> new String[] { m.objectType(), m.clinikoId(), m.hubspotId(), m.kind(), m.property(),
+							m.expected(), m.actual() })
+					.toList());
+		ReportWriter.write(folder.resolve("reconcile.html"), HtmlReports.reconcile(report));
+		ReportWriter.write(folder.resolve("report.txt"), text);
+		ReportWriter.summary(folder, summary, Map.of("targetRunId", report.targetRunId(), "reconcile",
+				report.byObject(), "mismatches", mismatches.size()));
 	}
 
 	private Map<String, HttpCounts> httpCounts() {
@@ -629,31 +640,56 @@ public class RunLauncher {
 		RunSummary summary = new RunSummary(runId, stored.command(), status, stored.source(), stored.dryRun(),
 				stored.startedAt(), ended, ended.toEpochMilli() - stored.startedAt().toEpochMilli(), objects, http);
 		int exitCode = !status.equals("COMPLETED") ? 1 : summary.rejected() > 0 ? 3 : 0;
-		runs.ended(runId, status, exitCode, ended);
-		String marksNote = null;
-		if (status.equals("COMPLETED") && !stored.dryRun()) {
-			// Objects with records that did not land keep their mark: the next sync reads them again.
-			Set<String> held = new LinkedHashSet<>();
-			objects.forEach((object, c) -> {
-				if (c.rejected() > 0 || run.associationFailures() > 0) {
-					held.add(object);
-				}
-			});
-			syncStore.applyRunMarks(runId, held);
-			if (!held.isEmpty() && !syncStore.runMarks(runId).isEmpty()) {
-				marksNote = "Marks kept for " + String.join(", ", held) + " (records did not land): the next sync"
-						+ " reads their changes again";
+		boolean marks = status.equals("COMPLETED") && !stored.dryRun();
+		// Objects with records that did not land keep their mark: the next sync reads them again.
+		Set<String> held = new LinkedHashSet<>();
+		objects.forEach((object, c) -> {
+			if (c.rejected() > 0 || run.associationFailures() > 0) {
+				held.add(object);
 			}
-			String files = execution.getJobParameters().getString("files");
-			if (files != null && !files.isEmpty()) {
-				Map<String, String> ingested = new LinkedHashMap<>();
-				for (String f : files.split("\n")) {
-					ingested.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
-				}
-				syncStore.ingested(runId, ingested);
-			}
+		});
+		String marksNote = marks && !held.isEmpty() && !syncStore.runMarks(runId).isEmpty()
+				? "Marks kept for " + String.join(", ", held) + " (records did not land): the next sync"
+						+ " reads their changes again"
+				: null;
+		// The reports come first: a run is only marked ended once its proof is on disk.
+		List<String> notes = new ArrayList<>();
+		try {
+			writeFinishedReports(runId, stored, execution, folder, summary, marksNote, notes);
 		}
+		catch (ReportWriter.ReportWriteException ex) {
+			throw ReportNotWrittenException.markFailed(runs, runId, ended, ex);
+		}
+		runs.ended(runId, status, exitCode, ended);
+		if (marks) {
+			applyMarks(runId, execution, held);
+		}
+		out.print(ReportWriter.text(summary, notes));
+		log.info("Run {} {} (exit code {})", runId, status, exitCode);
+		return new Outcome(runId, summary, exitCode);
+	}
 
+	/** Moves the source's sync marks to this completed run's, and records the CSV files it ingested. */
+	private void applyMarks(String runId, JobExecution execution, Set<String> held) {
+		syncStore.applyRunMarks(runId, held);
+		String files = execution.getJobParameters().getString("files");
+		if (files != null && !files.isEmpty()) {
+			Map<String, String> ingested = new LinkedHashMap<>();
+			for (String f : files.split("\n")) {
+				ingested.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
+			}
+			syncStore.ingested(runId, ingested);
+		}
+	}
+
+	/**
+	 * Writes a finished run's report files (CSVs, preview, diff, report.html, report.txt, then
+	 * summary.json) and fills {@code notes} with the report's notes.
+	 * @throws ReportWriter.ReportWriteException naming the file that could not be written
+	 */
+	private void writeFinishedReports(String runId, Run stored, JobExecution execution, Path folder,
+			RunSummary summary, String marksNote, List<String> notes) {
+		String status = summary.status();
 		ReportWriter.rejected(folder, ledger.rejections(runId));
 		ReportWriter.csvStream(folder.resolve("audit.csv"), new String[] { "object", "cliniko_id", "hubspot_id",
 				"action", "error", "recorded_at", "undone_by" }, row -> ledger.audit(runId, row));
@@ -666,7 +702,7 @@ public class RunLauncher {
 		if (stored.dryRun()) {
 			ReportWriter.preview(folder, run.preview());
 		}
-		List<String> notes = new ArrayList<>(run.notes());
+		notes.addAll(run.notes());
 		if (marksNote != null) {
 			notes.add(marksNote);
 		}
@@ -714,7 +750,7 @@ public class RunLauncher {
 							+ " the portal's tier)" : " (reported by HubSpot)")
 					+ (usage.containsKey("remainingToday") ? ", " + usage.get("remainingToday") + " left today" : ""));
 		}
-		boolean wrote = objects.values().stream().anyMatch(c -> c.created() + c.updated() > 0);
+		boolean wrote = summary.objects().values().stream().anyMatch(c -> c.created() + c.updated() > 0);
 		if (!stored.dryRun() && run.hubspot() != null && wrote) {
 			notes.add("To undo this run: rollback " + runId + " (--dry-run lists what it would do). "
 					+ RollbackLauncher.CANNOT_UNDO.get(0));
@@ -735,9 +771,6 @@ public class RunLauncher {
 		List<Ledger.Rejected> rejected = ledger.rejections(runId);
 		writeRunReport(new RunReport(folder, summary, Map.of("hubspotApiUsage", usage),
 				rejected.subList(0, Math.min(rejected.size(), 1000)), rejected.size(), throughput, notes));
-		out.print(ReportWriter.text(summary, notes));
-		log.info("Run {} {} (exit code {})", runId, status, exitCode);
-		return new Outcome(runId, summary, exitCode);
 	}
 
 	/**
@@ -813,6 +846,10 @@ public class RunLauncher {
 	}
 
 	static String rootMessage(Throwable ex) {
+		java.util.Optional<String> database = com.clinikobridge.ledger.DatabaseFailure.describe(ex);
+		if (database.isPresent()) {
+			return database.get(); // the driver's message can quote SQL and bound values
+		}
 		Throwable t = ex;
 		while (t.getCause() != null && t.getCause() != t && !(t instanceof com.clinikobridge.hubspot.PortalSetupException)) {
 			t = t.getCause();

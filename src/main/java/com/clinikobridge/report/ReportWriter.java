@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.clinikobridge.ledger.Ledger.Rejected;
 import com.opencsv.CSVWriter;
@@ -21,6 +27,11 @@ import tools.jackson.databind.node.ObjectNode;
  * CLI.md describes, {@code rejected.csv} (object, source, Cliniko id, field, reason),
  * {@code preview.json} for dry runs (mapped properties of the first records of each object),
  * {@code owners.csv} and a human-readable {@code report.txt}.
+ * <p>They hold patient data: folders are made {@code 0700} and files {@code 0600} on POSIX file
+ * systems, whatever the umask. Every CSV cell goes through {@link SafeText#csvCell} (no formula
+ * runs when a report is opened in a spreadsheet), and the text report through
+ * {@link SafeText#printable}. A file that cannot be written throws {@link ReportWriteException}
+ * naming the file and the cause.
  */
 public final class ReportWriter {
 
@@ -29,16 +40,75 @@ public final class ReportWriter {
 	private ReportWriter() {
 	}
 
-	/** The folder of a run, created if needed. */
+	private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+
+	private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+	/**
+	 * The folder of a run, created if needed ({@code 0700}, as is the report folder when this
+	 * creates it).
+	 * @throws ReportWriteException when the folder cannot be created
+	 */
 	public static Path runFolder(Path reportDir, String runId) {
 		Path folder = reportDir.resolve(runId);
 		try {
-			Files.createDirectories(folder);
+			if (!Files.isDirectory(reportDir)) {
+				Files.createDirectories(reportDir);
+				restrict(reportDir, FOLDER);
+			}
+			if (!Files.isDirectory(folder)) {
+				Files.createDirectories(folder);
+			}
+			restrict(folder, FOLDER);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot create the report folder " + folder, ex);
+			throw new ReportWriteException(folder, ex);
 		}
 		return folder;
+	}
+
+	/** Sets POSIX permissions (not subject to the umask); a file system without them is left alone. */
+	static void restrict(Path path, Set<PosixFilePermission> permissions) throws IOException {
+		if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+			Files.setPosixFilePermissions(path, permissions);
+		}
+	}
+
+	/** A writer of a report file that only its owner can read ({@code 0600}), emptied first. */
+	private static Writer open(Path file) throws IOException {
+		if (!Files.exists(file)) {
+			Files.createFile(file);
+		}
+		restrict(file, FILE);
+		return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+	}
+
+	/** A report file could not be written: the message names the file and the cause, in one line. */
+	public static final class ReportWriteException extends UncheckedIOException {
+
+		private final Path file;
+
+		public ReportWriteException(Path file, IOException cause) {
+			super("Cannot write " + file + ": " + reason(cause), cause);
+			this.file = file;
+		}
+
+		public Path file() {
+			return file;
+		}
+
+		private static String reason(IOException ex) {
+			if (ex instanceof AccessDeniedException) {
+				return "permission denied";
+			}
+			if (ex instanceof NoSuchFileException) {
+				return "its folder does not exist";
+			}
+			if (ex instanceof FileSystemException fs && fs.getReason() != null) {
+				return fs.getReason();
+			}
+			return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+		}
 	}
 
 	public static void summary(Path folder, RunSummary s) {
@@ -77,17 +147,10 @@ public final class ReportWriter {
 	}
 
 	public static void rejected(Path folder, List<Rejected> rejected) {
-		try (Writer out = Files.newBufferedWriter(folder.resolve("rejected.csv"), StandardCharsets.UTF_8);
-				CSVWriter csv = new CSVWriter(out)) {
-			csv.writeNext(new String[] { "object", "source", "cliniko_id", "field", "reason" }, false);
-			for (Rejected r : rejected) {
-				csv.writeNext(new String[] { r.objectType(), r.sourceRef(), r.clinikoId(), r.field(), r.reason() },
-						false);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write rejected.csv", ex);
-		}
+		csv(folder.resolve("rejected.csv"), new String[] { "object", "source", "cliniko_id", "field", "reason" },
+				rejected.stream()
+					.map(r -> new String[] { r.objectType(), r.sourceRef(), r.clinikoId(), r.field(), r.reason() })
+					.toList());
 	}
 
 	public static void preview(Path folder, Map<String, List<Map<String, String>>> preview) {
@@ -97,54 +160,53 @@ public final class ReportWriter {
 
 	/** diff.csv: one row per record and property of a sample run, disagreements first. */
 	public static void diff(Path folder, List<DiffRow> rows) {
-		try (Writer out = Files.newBufferedWriter(folder.resolve("diff.csv"), StandardCharsets.UTF_8);
-				CSVWriter csv = new CSVWriter(out)) {
-			csv.writeNext(new String[] { "object", "cliniko_id", "hubspot_id", "property", "cliniko_value", "sent_value",
-					"hubspot_value", "agrees" }, false);
-			rows.forEach(r -> csv.writeNext(new String[] { r.object(), r.clinikoId(), r.hubspotId(), r.property(),
-					r.clinikoValue(), r.sentValue(), r.hubspotValue(), Boolean.toString(r.agrees()) }, false));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write diff.csv", ex);
-		}
+		csv(folder.resolve("diff.csv"), new String[] { "object", "cliniko_id", "hubspot_id", "property",
+				"cliniko_value", "sent_value", "hubspot_value", "agrees" },
+				rows.stream()
+					.map(r -> new String[] { r.object(), r.clinikoId(), r.hubspotId(), r.property(), r.clinikoValue(),
+							r.sentValue(), r.hubspotValue(), Boolean.toString(r.agrees()) })
+					.toList());
 	}
 
-	/** A CSV file of the run folder with a header row (audit.csv, rollback.csv, reconcile.csv). */
+	/**
+	 * A CSV file of the run folder with a header row (audit.csv, rollback.csv, reconcile.csv), each
+	 * cell neutralised ({@link SafeText#csvCell}).
+	 * @throws ReportWriteException naming the file and the cause
+	 */
 	public static void csv(Path file, String[] header, Iterable<String[]> rows) {
-		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CSVWriter csv = new CSVWriter(out)) {
-			csv.writeNext(header, false);
-			rows.forEach(r -> csv.writeNext(r, false));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write " + file.getFileName(), ex);
-		}
+		csvStream(file, header, each -> rows.forEach(each));
 	}
 
-	/** A CSV file whose rows a producer streams to it (e.g. audit.csv, row by row from the ledger). */
+	/**
+	 * A CSV file whose rows a producer streams to it (e.g. audit.csv, row by row from the ledger),
+	 * each cell neutralised ({@link SafeText#csvCell}).
+	 * @throws ReportWriteException naming the file and the cause
+	 */
 	public static void csvStream(Path file, String[] header,
 			java.util.function.Consumer<java.util.function.Consumer<String[]>> rows) {
-		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CSVWriter csv = new CSVWriter(out)) {
-			csv.writeNext(header, false);
-			rows.accept(r -> csv.writeNext(r, false));
+		try (Writer out = open(file); CSVWriter csv = new CSVWriter(out)) {
+			csv.writeNext(SafeText.csvRow(header), false);
+			rows.accept(r -> csv.writeNext(SafeText.csvRow(r), false));
+			csv.flush();
+			if (csv.checkError()) {
+				throw csv.getException() != null ? csv.getException() : new IOException("write error");
+			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write " + file.getFileName(), ex);
+			throw new ReportWriteException(file, ex);
 		}
 	}
 
 	/** owners.csv: practitioner id, name, how it was resolved, owner id. */
 	public static void owners(Path folder, List<String[]> rows) {
-		try (Writer out = Files.newBufferedWriter(folder.resolve("owners.csv"), StandardCharsets.UTF_8);
-				CSVWriter csv = new CSVWriter(out)) {
-			csv.writeNext(new String[] { "practitioner_id", "practitioner", "resolved_by", "hubspot_owner_id" }, false);
-			rows.forEach(r -> csv.writeNext(r, false));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write owners.csv", ex);
-		}
+		csv(folder.resolve("owners.csv"),
+				new String[] { "practitioner_id", "practitioner", "resolved_by", "hubspot_owner_id" }, rows);
 	}
 
-	/** A short human-readable report. */
+	/**
+	 * A short human-readable report, for report.txt and the terminal; control characters of
+	 * source values (ANSI escapes...) are removed ({@link SafeText#printable}).
+	 */
 	public static String text(RunSummary s, List<String> notes) {
 		StringBuilder b = new StringBuilder();
 		b.append("Run ").append(s.runId()).append(" (").append(s.command()).append(s.dryRun() ? ", dry run" : "")
@@ -157,15 +219,19 @@ public final class ReportWriter {
 		s.http().forEach((api, c) -> b.append(String.format("%s: %d requests, %d throttled, %d retried%n", api,
 				c.requests(), c.throttled(), c.retried())));
 		notes.forEach(n -> b.append(n).append('\n'));
-		return b.toString();
+		return SafeText.printable(b.toString());
 	}
 
+	/**
+	 * Writes a report file ({@code 0600}).
+	 * @throws ReportWriteException naming the file and the cause
+	 */
 	public static void write(Path file, String content) {
-		try {
-			Files.writeString(file, content, StandardCharsets.UTF_8);
+		try (Writer out = open(file)) {
+			out.write(content);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write " + file, ex);
+			throw new ReportWriteException(file, ex);
 		}
 	}
 }

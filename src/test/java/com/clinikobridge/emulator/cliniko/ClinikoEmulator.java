@@ -272,9 +272,25 @@ public final class ClinikoEmulator implements AutoCloseable {
         this.latencyNanos = latency.toNanos();
     }
 
-    /** Removes all injected faults (including {@link #faultRate}). */
+    private int proxyLeft;
+
+    private int proxyStatus;
+
+    /**
+     * The next {@code count} accepted requests are answered by a "proxy": an HTML page with
+     * {@code status} (any: 200, 400, 502...), not Cliniko's JSON. Counted in {@link #faultCount()}.
+     */
+    public void proxyErrors(int count, int status) {
+        synchronized (faultLock) {
+            proxyLeft = count;
+            proxyStatus = status;
+        }
+    }
+
+    /** Removes all injected faults (including {@link #faultRate} and {@link #proxyErrors}). */
     public void clearFaults() {
         synchronized (faultLock) {
+            proxyLeft = 0;
             failEvery = 0;
             failAfter = -1;
             faultSequence = 0;
@@ -392,8 +408,10 @@ public final class ClinikoEmulator implements AutoCloseable {
             perPath.computeIfAbsent(path, k -> new LongAdder()).increment();
             Response response = process(exchange, path);
             perStatus.computeIfAbsent(response.status, k -> new LongAdder()).increment();
-            byte[] body = JSON.writeValueAsBytes(response.body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            byte[] body = response.html != null ? response.html.getBytes(StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(response.body);
+            exchange.getResponseHeaders().set("Content-Type", response.html != null ? "text/html; charset=utf-8"
+                    : "application/json; charset=utf-8");
             response.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             exchange.sendResponseHeaders(response.status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -424,11 +442,18 @@ public final class ClinikoEmulator implements AutoCloseable {
         }
     }
 
-    private record Response(int status, ObjectNode body, Map<String, String> headers) {
+    private record Response(int status, ObjectNode body, Map<String, String> headers, String html) {
+        Response(int status, ObjectNode body, Map<String, String> headers) {
+            this(status, body, headers, null);
+        }
+
         static Response json(int status, ObjectNode body) {
             return new Response(status, body, Map.of());
         }
     }
+
+    /** The page a proxy in front of the API answers with: HTML, not the API's JSON. */
+    static final String PROXY_PAGE = "<html><head><title>Bad Gateway</title></head><body><h1>nginx</h1></body></html>";
 
     private static Response error(int status, String message) {
         ObjectNode body = JSON.createObjectNode();
@@ -444,6 +469,27 @@ public final class ClinikoEmulator implements AutoCloseable {
      */
     public void withoutResources(String... resources) {
         missingLists.addAll(java.util.List.of(resources));
+    }
+
+    private final java.util.Set<String> loopingLists = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private final java.util.Set<String> endlessLists = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Hostile pagination: the last page of these lists (e.g. "patients") links to itself as
+     * {@code links.next}, so a client that follows links blindly never stops.
+     */
+    public void loopingNext(String... resources) {
+        loopingLists.addAll(java.util.List.of(resources));
+    }
+
+    /**
+     * Hostile pagination: these lists never end. Every page is full and links to the next, the
+     * records repeating from the first once the list is exhausted, while {@code total_entries}
+     * stays the true count.
+     */
+    public void endlessList(String... resources) {
+        endlessLists.addAll(java.util.List.of(resources));
     }
 
     private Response process(HttpExchange exchange, String path) {
@@ -469,6 +515,13 @@ public final class ClinikoEmulator implements AutoCloseable {
             return new Response(429, body, Map.of("X-RateLimit-Reset", Long.toString(reset)));
         }
         accepted.incrementAndGet();
+        synchronized (faultLock) {
+            if (proxyLeft > 0) {
+                proxyLeft--;
+                faults.incrementAndGet();
+                return new Response(proxyStatus, null, Map.of(), PROXY_PAGE);
+            }
+        }
         Integer fault = injectedFault();
         if (fault != null) {
             faults.incrementAndGet();
@@ -643,14 +696,22 @@ public final class ClinikoEmulator implements AutoCloseable {
         String base = request.origin + "/v1";
         ObjectNode body = JSON.createObjectNode();
         ArrayNode array = body.putArray(resource.plural);
-        for (T item : matching.subList(from, to)) {
+        boolean endless = endlessLists.contains(resource.plural) && !matching.isEmpty();
+        List<T> served = endless ? new ArrayList<>() : matching.subList(from, to);
+        for (long i = (long) (page - 1) * perPage; endless && i < (long) page * perPage; i++) {
+            served.add(matching.get((int) (i % matching.size())));
+        }
+        for (T item : served) {
             array.add(resource.render.apply(item, base));
         }
         body.put("total_entries", matching.size());
         ObjectNode links = body.putObject("links");
-        links.put("self", request.origin + request.path + (request.rawQuery == null ? "" : "?" + request.rawQuery));
-        if (to < matching.size()) {
+        String self = request.origin + request.path + (request.rawQuery == null ? "" : "?" + request.rawQuery);
+        links.put("self", self);
+        if (to < matching.size() || endless) {
             links.put("next", request.withPage(page + 1));
+        } else if (loopingLists.contains(resource.plural)) {
+            links.put("next", self);
         }
         if (page > 1) {
             links.put("previous", request.withPage(page - 1));

@@ -145,6 +145,13 @@ public final class HubSpotEmulator implements AutoCloseable {
     private int malformedLeft;
     private String malformedKind;
     private volatile long latencyNanos;
+    private int proxyLeft;
+    private int proxyStatus;
+    private String proxyKind;
+
+    /** The page a proxy in front of the API answers with: HTML, not HubSpot's JSON. */
+    static final String PROXY_PAGE = "<html><head><title>400 Bad Request</title></head><body><center>"
+            + "<h1>400 Bad Request</h1></center><hr><center>cloudflare</center></body></html>";
 
     private HubSpotEmulator(String token, int port) {
         this.token = token;
@@ -432,6 +439,7 @@ public final class HubSpotEmulator implements AutoCloseable {
             faultRate = 0;
             lostAnswerRate = 0;
             malformedLeft = 0;
+            proxyLeft = 0;
             outageAfterUpserts = -1;
             failEveryN = 0;
             dropEveryN = 0;
@@ -489,6 +497,21 @@ public final class HubSpotEmulator implements AutoCloseable {
     public HubSpotEmulator refuseUniqueProperties(String objectType) {
         synchronized (state) {
             state.refuseUnique.add(ObjectTypes.canonical(objectType));
+        }
+        return this;
+    }
+
+    /**
+     * The next {@code count} requests of a kind (as in {@link #kindCount(String)}: "upsert", "create", "read",
+     * "search", "update", "associations"...; null for any) that pass auth are answered by a "proxy" in front of
+     * HubSpot: an HTML page with {@code status} (400, 403, 502...), nothing done. Counted in {@link #faultCount()};
+     * cleared by {@link #clearFaults()} and {@link #reset()}.
+     */
+    public HubSpotEmulator proxyErrors(int count, int status, String kind) {
+        synchronized (state) {
+            proxyLeft = count;
+            proxyStatus = status;
+            proxyKind = kind;
         }
         return this;
     }
@@ -584,6 +607,7 @@ public final class HubSpotEmulator implements AutoCloseable {
             faultRate = 0;
             lostAnswerRate = 0;
             malformedLeft = 0;
+            proxyLeft = 0;
             latencyNanos = 0;
         }
     }
@@ -864,6 +888,11 @@ public final class HubSpotEmulator implements AutoCloseable {
                     .putObject("context").putArray("requiredGranularScopes");
             missingScopes.forEach(required::add);
             return Resp.json(403, body);
+        }
+        if (proxyLeft > 0 && (proxyKind == null || proxyKind.equals(kind))) {
+            proxyLeft--;
+            faults++;
+            return Resp.raw(proxyStatus, "text/html", PROXY_PAGE.getBytes(StandardCharsets.UTF_8));
         }
         boolean search = "search".equals(kind);
         long now = System.nanoTime();

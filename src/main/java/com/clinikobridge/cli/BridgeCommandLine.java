@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 		subcommands = { BridgeCommandLine.Migrate.class, BridgeCommandLine.Restart.class,
 				BridgeCommandLine.Status.class, BridgeCommandLine.Plan.class, BridgeCommandLine.Schema.class,
 				BridgeCommandLine.Sync.class, BridgeCommandLine.Rollback.class, BridgeCommandLine.Reconcile.class,
-				BridgeCommandLine.Purge.class })
+				BridgeCommandLine.Purge.class, BridgeCommandLine.Report.class })
 final class BridgeCommandLine {
 
 	@Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -222,6 +222,15 @@ final class BridgeCommandLine {
 		@Option(names = "--before", paramLabel = "DATE",
 				description = "Purge every ended run started before this date (2026-11-30, UTC) or instant.")
 		String before;
+	}
+
+	@Command(name = "report", mixinStandardHelpOptions = true,
+			description = "Write a migrate, sync or repair run's reports again from the job repository (records per"
+					+ " object, rejections, audit trail), e.g. after a full disk kept the run from writing them.")
+	static final class Report {
+
+		@Parameters(index = "0", paramLabel = "<run-id>", description = "the run (see status)")
+		String runId;
 	}
 
 	@Command(name = "reconcile", mixinStandardHelpOptions = true,

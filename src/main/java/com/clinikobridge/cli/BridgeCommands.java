@@ -46,8 +46,11 @@ public class BridgeCommands {
 
 	private final com.clinikobridge.job.Purger purger;
 
+	private final com.clinikobridge.job.ReportRegenerator reports;
+
 	public BridgeCommands(RunLauncher launcher, RollbackLauncher rollbacks, SyncLauncher syncs,
-			com.clinikobridge.job.Purger purger) {
+			com.clinikobridge.job.Purger purger, com.clinikobridge.job.ReportRegenerator reports) {
+		this.reports = reports;
 		this.launcher = launcher;
 		this.rollbacks = rollbacks;
 		this.syncs = syncs;
@@ -143,6 +146,10 @@ public class BridgeCommands {
 					return launcher.repair(rc.runId, overrides, out).exitCode();
 				}
 				return launcher.reconcile(rc.runId, rc.sample, overrides, out).exitCode();
+			}
+			if (command instanceof BridgeCommandLine.Report rp) {
+				reports.regenerate(rp.runId, overrides, out);
+				return OK;
 			}
 			if (command instanceof BridgeCommandLine.Purge pg) {
 				purger.purge(pg.runId, pg.before, overrides, out);

@@ -226,6 +226,42 @@ class MigrationProcessTests extends PostgresTestBase {
 		}
 	}
 
+	@Test
+	void aFiftyMegabyteFieldIsRejectedAloneWithTwoHundredFiftySixMegabytesOfHeap() throws Exception {
+		emptyLedger();
+		try (ClinicScenario s = new ClinicScenario(22, 30, work)) {
+			// given a Patients export one of whose records carries a 50 MB occupation
+			Path patients;
+			try (var files = Files.list(s.csvFolder)) {
+				patients = files.filter(f -> f.getFileName().toString().startsWith("Patients")).findFirst().orElseThrow();
+			}
+			List<String[]> rows;
+			try (var reader = new com.opencsv.CSVReader(Files.newBufferedReader(patients))) {
+				rows = reader.readAll();
+			}
+			String id = rows.get(1)[0];
+			rows.get(1)[List.of(rows.get(0)).indexOf("Occupation")] = "x".repeat(50 * 1024 * 1024);
+			try (var writer = new com.opencsv.CSVWriter(Files.newBufferedWriter(patients))) {
+				writer.writeAll(rows);
+			}
+			rows = null;
+
+			// when the jar migrates it with a 256 MB heap
+			s.settings.put("JAVA_TOOL_OPTIONS", "-Xmx256m");
+			Process migrate = startAs(s, "big.out", "migrate", "--no-approval", "--source=csv:" + s.csvFolder);
+			assertThat(migrate.waitFor(180, TimeUnit.SECONDS)).isTrue();
+
+			// then that record alone is rejected, and the rest land
+			String out = Files.readString(work.resolve("big.out"));
+			assertThat(migrate.exitValue()).as(out).isEqualTo(3);
+			assertThat(out).doesNotContain("OutOfMemoryError");
+			String runId = jdbc.queryForObject("SELECT run_id FROM bridge_run WHERE command = 'migrate'", String.class);
+			assertThat(s.report(runId, "rejected.csv")).contains(id, "larger than 1048576 bytes");
+			assertThat(s.hubspot.records("contacts")).isNotEmpty()
+				.noneMatch(c -> id.equals(c.property("cliniko_patient_id")));
+		}
+	}
+
 	private void awaitSyncEntries(Process process, long entries) throws InterruptedException {
 		Instant deadline = Instant.now().plusSeconds(60);
 		while (jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry l JOIN bridge_run r ON r.run_id = l.run_id"

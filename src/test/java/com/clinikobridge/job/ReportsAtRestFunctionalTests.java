@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import com.clinikobridge.emulator.cliniko.Clinic.Practitioner;
 import com.clinikobridge.support.ClinicScenario;
 import com.clinikobridge.support.FunctionalTestBase;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +78,21 @@ class ReportsAtRestFunctionalTests extends FunctionalTestBase {
 			assertThat(s.run(commands, "status")).isZero();
 			assertThat(s.out).contains(runId).contains("FAILED").doesNotContain("COMPLETED");
 			assertThat(s.reportDir.resolve(runId).resolve("summary.json")).doesNotExist();
+
+			// and once the disk is fixed, report <run-id> writes its reports again from the ledger
+			Path blocked = s.reportDir.resolve(runId).resolve("audit.csv");
+			assertThat(blocked.toFile().delete()).isTrue();
+			assertThat(s.run(commands, "report", runId)).as(s.out + s.err).isZero();
+			JsonNode summary = s.summary(runId);
+			assertThat(summary.path("regenerated").asBoolean()).isTrue();
+			assertThat(summary.path("status").asString()).isEqualTo("FAILED");
+			assertThat(summary.path("objects").path("patients").path("created").asLong())
+				.isEqualTo(s.hubspot.records("contacts").size()).isPositive();
+			assertThat(s.report(runId, "audit.csv").lines().count())
+				.isEqualTo(jdbc.queryForObject("SELECT COUNT(*) FROM ledger_entry WHERE run_id = ?", Long.class, runId)
+						+ jdbc.queryForObject("SELECT COUNT(*) FROM rejection WHERE run_id = ?", Long.class, runId) + 1);
+			assertThat(s.report(runId, "report.html")).contains("Regenerated from the job repository");
+			assertThat(s.run(commands, "report", "20990101-0000-beef")).isEqualTo(2);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package com.clinikobridge.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,20 +25,8 @@ final class BridgeCommandLine {
 				description = "api (Cliniko REST API) or csv:DIR (a folder of Cliniko CSV exports)")
 		String source;
 
-		@Option(names = "--csv-file", paramLabel = "FILE",
-				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
-						+ " the folder holds more than one; repeatable, one per kind.")
-		java.util.List<String> csvFiles;
-
-		@Option(names = "--csv-encoding", paramLabel = "<charset>",
-				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
-						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
-		String csvEncoding;
-
-		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
-				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
-						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
-		String csvDateOrder;
+		@Mixin
+		CsvOptions csv = new CsvOptions();
 
 		@Option(names = "--dry-run", description = "Write nothing to HubSpot; report what would be written.")
 		boolean dryRun;
@@ -87,20 +76,8 @@ final class BridgeCommandLine {
 				description = "api (Cliniko REST API) or csv:DIR (a folder of Cliniko CSV exports)")
 		String source;
 
-		@Option(names = "--csv-file", paramLabel = "FILE",
-				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
-						+ " the folder holds more than one; repeatable, one per kind.")
-		java.util.List<String> csvFiles;
-
-		@Option(names = "--csv-encoding", paramLabel = "<charset>",
-				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
-						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
-		String csvEncoding;
-
-		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
-				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
-						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
-		String csvDateOrder;
+		@Mixin
+		CsvOptions csv = new CsvOptions();
 
 		@Option(names = "--approve", description = "Approve this plan, so that a full migrate may start.")
 		boolean approve;
@@ -124,20 +101,8 @@ final class BridgeCommandLine {
 				description = "api: include the patient custom fields of the Cliniko account.")
 		String source;
 
-		@Option(names = "--csv-file", paramLabel = "FILE",
-				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
-						+ " the folder holds more than one; repeatable, one per kind.")
-		java.util.List<String> csvFiles;
-
-		@Option(names = "--csv-encoding", paramLabel = "<charset>",
-				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
-						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
-		String csvEncoding;
-
-		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
-				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
-						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
-		String csvDateOrder;
+		@Mixin
+		CsvOptions csv = new CsvOptions();
 
 		@Option(names = "--mapping", paramLabel = "FILE",
 				description = "Mapping file (default: jobs/cliniko-to-hubspot.yml).")
@@ -155,20 +120,8 @@ final class BridgeCommandLine {
 						+ " folder; files ingested before are skipped)")
 		String source;
 
-		@Option(names = "--csv-file", paramLabel = "FILE",
-				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
-						+ " the folder holds more than one; repeatable, one per kind.")
-		java.util.List<String> csvFiles;
-
-		@Option(names = "--csv-encoding", paramLabel = "<charset>",
-				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
-						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
-		String csvEncoding;
-
-		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
-				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
-						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
-		String csvDateOrder;
+		@Mixin
+		CsvOptions csv = new CsvOptions();
 
 		@Option(names = "--since", paramLabel = "ISO-8601",
 				description = "Read changes since this time instead of the last successful run (e.g. 2026-11-20T18:00:00Z).")
@@ -250,5 +203,24 @@ final class BridgeCommandLine {
 				description = "Bring HubSpot back to Cliniko: rewrite values that drifted and re-create records that"
 						+ " are missing, as a run of its own (audited; 'rollback <its run id>' undoes it).")
 		boolean repair;
+	}
+
+	/** The CSV options of the commands that read a {@code csv:DIR} source (docs/cli.md). */
+	static final class CsvOptions {
+
+		@Option(names = "--csv-file", paramLabel = "FILE",
+				description = "With csv:DIR: the export to read of its kind (e.g. Patients-Cliniko-20261120.csv), when"
+						+ " the folder holds more than one; repeatable, one per kind.")
+		java.util.List<String> files;
+
+		@Option(names = "--csv-encoding", paramLabel = "<charset>",
+				description = "With csv:DIR: the files' encoding (e.g. windows-1252, UTF-16LE); default: detected per"
+						+ " file (BOM, else UTF-8 when valid, else windows-1252).")
+		String encoding;
+
+		@Option(names = "--csv-date-order", paramLabel = "<dmy | mdy>",
+				description = "With csv:DIR: read dates like 03/04/2024 day-first (dmy) or month-first (mdy);"
+						+ " default: decided per file from its dates (13/02/2024 proves dmy).")
+		String dateOrder;
 	}
 }

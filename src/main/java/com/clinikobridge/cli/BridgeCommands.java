@@ -57,6 +57,11 @@ public class BridgeCommands {
 		this.purger = purger;
 	}
 
+	/** The {@code --source} text with the CSV options folded in (SourceSpec keeps them for restarts). */
+	private static String source(String source, BridgeCommandLine.CsvOptions csv) {
+		return SourceSpec.withCsvOptions(source, csv.files, csv.encoding, csv.dateOrder);
+	}
+
 	/** A parsed command line, or the exit code when parsing already settled it (help, usage error). */
 	public record Parsed(ParseResult result, Integer exitCode) {
 	}
@@ -103,20 +108,17 @@ public class BridgeCommands {
 					throw new ConfigurationException("--sample must be a whole number of patients, at least 1");
 				}
 				return launcher
-					.migrate(new RunLauncher.MigrateRequest(
-							SourceSpec.withCsvOptions(m.source, m.csvFiles, m.csvEncoding, m.csvDateOrder), m.dryRun, m.objects, m.mapping, m.sample,
-							m.noApproval, m.reconcile), overrides, out)
+					.migrate(new RunLauncher.MigrateRequest(source(m.source, m.csv), m.dryRun, m.objects, m.mapping,
+							m.sample, m.noApproval, m.reconcile), overrides, out)
 					.exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Plan p) {
-				launcher.plan(SourceSpec.withCsvOptions(p.source, p.csvFiles, p.csvEncoding, p.csvDateOrder), p.objects, p.mapping, p.approve, overrides, out);
+				launcher.plan(source(p.source, p.csv), p.objects, p.mapping, p.approve, overrides, out);
 				return OK;
 			}
 			if (command instanceof BridgeCommandLine.Schema sc) {
-				return launcher.schema(sc.apply,
-						sc.source == null ? null
-								: SourceSpec.withCsvOptions(sc.source, sc.csvFiles, sc.csvEncoding, sc.csvDateOrder),
-						sc.mapping, overrides, out);
+				return launcher.schema(sc.apply, sc.source == null ? null : source(sc.source, sc.csv), sc.mapping,
+						overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Restart r) {
 				java.util.Optional<Run> stored = launcher.find(r.runId);
@@ -129,9 +131,8 @@ public class BridgeCommands {
 				return launcher.restart(r.runId, overrides, out).exitCode();
 			}
 			if (command instanceof BridgeCommandLine.Sync sy) {
-				return syncs.sync(new SyncLauncher.SyncRequest(
-						SourceSpec.withCsvOptions(sy.source, sy.csvFiles, sy.csvEncoding, sy.csvDateOrder), sy.since, sy.every, sy.force, sy.objects,
-						sy.mapping), overrides, out);
+				return syncs.sync(new SyncLauncher.SyncRequest(source(sy.source, sy.csv), sy.since, sy.every, sy.force,
+						sy.objects, sy.mapping), overrides, out);
 			}
 			if (command instanceof BridgeCommandLine.Rollback rb) {
 				return rollbacks.rollback(new RollbackLauncher.RollbackRequest(rb.runId, rb.dryRun, rb.includeSchema,

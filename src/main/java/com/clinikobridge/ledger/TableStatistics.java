@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class TableStatistics {
 
-	private static final String TABLES = "before_image, id_map, ledger_entry, email_claim";
+	private static final String TABLES = "before_image, id_map, ledger_entry, email_claim, run_write";
 
 	private static final Logger log = LoggerFactory.getLogger(TableStatistics.class);
 

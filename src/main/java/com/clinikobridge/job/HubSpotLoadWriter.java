@@ -80,6 +80,7 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 		List<HubSpotRecord> mergedRecords = new ArrayList<>();
 		Map<String, HubSpotRecord> valid = new LinkedHashMap<>();
 		for (HubSpotRecord r : chunk.getItems()) {
+			String tooLong = r.isRejected() ? null : tooLong(r);
 			if (r.isRejected()) {
 				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), r.rejection().field(),
 						r.rejection().reason()));
@@ -88,10 +89,9 @@ class HubSpotLoadWriter implements ItemWriter<HubSpotRecord> {
 				ledger.recordMerge(run.runId(), object, r.sourceKey(), r.mergedInto());
 				mergedRecords.add(r);
 			}
-			else if (tooLong(r) != null) {
-				String property = tooLong(r);
-				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), property, "value is "
-						+ r.properties().get(property).length() + " characters; HubSpot keeps at most " + MAX_VALUE
+			else if (tooLong != null) {
+				rejected.add(new Rejected(object, r.sourceRef(), r.sourceKey(), tooLong, "value is "
+						+ r.properties().get(tooLong).length() + " characters; HubSpot keeps at most " + MAX_VALUE
 						+ " in a property"));
 			}
 			else if (valid.containsKey(r.sourceKey())) {

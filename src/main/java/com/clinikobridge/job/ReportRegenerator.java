@@ -64,11 +64,8 @@ public class ReportRegenerator {
 		ReportWriter.rejected(folder, ledger.rejections(runId));
 		ReportWriter.csvStream(folder.resolve("audit.csv"), new String[] { "object", "cliniko_id", "hubspot_id",
 				"action", "error", "recorded_at", "undone_by" }, row -> ledger.audit(runId, row));
-		long bucket = Math.max(1, summary.durationMs() / 1000 / 60);
-		List<RunReportData.ThroughputPoint> throughput = ledger.throughput(runId, run.startedAt(), bucket)
-			.stream()
-			.map(r -> new RunReportData.ThroughputPoint((Long) r[0], bucket, (String) r[1], (Long) r[2]))
-			.toList();
+		List<RunReportData.ThroughputPoint> throughput = RunLauncher.throughput(ledger, runId, run.startedAt(),
+				summary.durationMs());
 		List<Ledger.Rejected> rejected = ledger.rejections(runId);
 		List<String> notes = List.of("Regenerated from the job repository at " + Instant.now() + ": API request"
 				+ " counts, owner resolutions and the run's own notes are not kept there, so they are left out.");

@@ -249,15 +249,15 @@ public class RollbackLauncher {
 		Map<String, Long> totals = new LinkedHashMap<>();
 		Map<String, Map<String, Long>> done = new LinkedHashMap<>();
 		List<Kept> kept = new ArrayList<>();
-		page((before, limit) -> ledger.associationsToRemove(target.runId(), before, limit),
-				Ledger.AddedAssociation::associationId, a -> {
+		pages((before, limit) -> ledger.associationsToRemove(target.runId(), before, limit),
+				Ledger.AddedAssociation::associationId, 1000, added -> added.forEach(a -> {
 					rows.add(new String[] { a.labelOnly() ? "remove association type" : "remove association",
 							a.fromType() + " → " + a.toType(), "", a.fromId(), "to " + a.toId() + " (type " + a.typeId() + ")" });
 					totals.merge("associations to remove", 1L, Long::sum);
 					count(done, "associationsRemoved", a.fromType());
-				});
+				}));
 		pages((before, limit) -> ledger.imagesToRestore(target.runId(), before, limit), Ledger.BeforeImage::imageId,
-				images -> {
+				100, images -> {
 					RollbackChecks.Restores restores = checks.restores(images);
 					kept.addAll(restores.kept());
 					for (Ledger.BeforeImage i : images) {
@@ -271,8 +271,8 @@ public class RollbackLauncher {
 						}
 					}
 				});
-		pages((before, limit) -> proofs.createdToArchive(target.runId(), before, limit), WriteProofs.ProvenWrite::writeId,
-				records -> {
+		pages((before, limit) -> proofs.createdToArchive(target.runId(), before, limit),
+				WriteProofs.ProvenWrite::writeId, 100, records -> {
 					RollbackChecks.Archives archives = checks.archives(records, request.force());
 					kept.addAll(archives.kept());
 					archives.ids().forEach((type, ids) -> ids.forEach(id -> {
@@ -369,29 +369,16 @@ public class RollbackLauncher {
 				new RollbackReport(summary, targetId, inHubSpotTerms, rows, notes).html());
 	}
 
-	/** Like {@link #page}, a page of rows at a time (RollbackChecks reads HubSpot 100 records a call). */
-	private static <T> void pages(LedgerPageReader.Page<T> page, java.util.function.ToLongFunction<T> id,
+	/** Every row of a ledger query, a page of {@code size} rows at a time, newest first. */
+	private static <T> void pages(LedgerPageReader.Page<T> page, java.util.function.ToLongFunction<T> id, int size,
 			java.util.function.Consumer<List<T>> each) {
 		long before = Long.MAX_VALUE;
 		while (true) {
-			List<T> rows = page.fetch(before, 100);
+			List<T> rows = page.fetch(before, size);
 			if (!rows.isEmpty()) {
 				each.accept(rows);
 			}
-			if (rows.size() < 100) {
-				return;
-			}
-			before = id.applyAsLong(rows.get(rows.size() - 1));
-		}
-	}
-
-	private static <T> void page(LedgerPageReader.Page<T> page, java.util.function.ToLongFunction<T> id,
-			java.util.function.Consumer<T> each) {
-		long before = Long.MAX_VALUE;
-		while (true) {
-			List<T> rows = page.fetch(before, 1000);
-			rows.forEach(each);
-			if (rows.size() < 1000) {
+			if (rows.size() < size) {
 				return;
 			}
 			before = id.applyAsLong(rows.get(rows.size() - 1));

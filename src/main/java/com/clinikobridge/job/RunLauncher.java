@@ -100,6 +100,16 @@ public class RunLauncher {
 		this.settingsResolver = settingsResolver;
 	}
 
+	/** Records written per object over the run, in about 60 buckets at most (at least a second each), for report.html. */
+	static List<RunReportData.ThroughputPoint> throughput(Ledger ledger, String runId, Instant startedAt,
+			long durationMs) {
+		long bucket = Math.max(1, durationMs / 1000 / 60);
+		return ledger.throughput(runId, startedAt, bucket)
+			.stream()
+			.map(r -> new RunReportData.ThroughputPoint((Long) r[0], bucket, (String) r[1], (Long) r[2]))
+			.toList();
+	}
+
 	/** Records in the portal that this job repository never wrote: printed now and noted in the report. */
 	private void noteForeignRecords(HubSpotClient hubspot, Set<String> objects, PrintStream out) {
 		if (hubspot != null) {
@@ -763,11 +773,8 @@ public class RunLauncher {
 			notes.add("Sample diff: " + diff.size() + " property values compared, " + disagreements
 					+ " disagree (diff.html, diff.csv)");
 		}
-		long bucket = Math.max(1, summary.durationMs() / 1000 / 60);
-		List<RunReportData.ThroughputPoint> throughput = ledger.throughput(runId, stored.startedAt(), bucket)
-			.stream()
-			.map(r -> new RunReportData.ThroughputPoint((Long) r[0], bucket, (String) r[1], (Long) r[2]))
-			.toList();
+		List<RunReportData.ThroughputPoint> throughput = throughput(ledger, runId, stored.startedAt(),
+				summary.durationMs());
 		List<Ledger.Rejected> rejected = ledger.rejections(runId);
 		writeRunReport(new RunReport(folder, summary, Map.of("hubspotApiUsage", usage),
 				rejected.subList(0, Math.min(rejected.size(), 1000)), rejected.size(), throughput, notes));

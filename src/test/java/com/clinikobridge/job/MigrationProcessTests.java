@@ -231,20 +231,7 @@ class MigrationProcessTests extends PostgresTestBase {
 		emptyLedger();
 		try (ClinicScenario s = new ClinicScenario(22, 30, work)) {
 			// given a Patients export one of whose records carries a 50 MB occupation
-			Path patients;
-			try (var files = Files.list(s.csvFolder)) {
-				patients = files.filter(f -> f.getFileName().toString().startsWith("Patients")).findFirst().orElseThrow();
-			}
-			List<String[]> rows;
-			try (var reader = new com.opencsv.CSVReader(Files.newBufferedReader(patients))) {
-				rows = reader.readAll();
-			}
-			String id = rows.get(1)[0];
-			rows.get(1)[List.of(rows.get(0)).indexOf("Occupation")] = "x".repeat(50 * 1024 * 1024);
-			try (var writer = new com.opencsv.CSVWriter(Files.newBufferedWriter(patients))) {
-				writer.writeAll(rows);
-			}
-			rows = null;
+			String id = s.setFirstPatientValue("Occupation", "x".repeat(50 * 1024 * 1024));
 
 			// when the jar migrates it with a 256 MB heap
 			s.settings.put("JAVA_TOOL_OPTIONS", "-Xmx256m");

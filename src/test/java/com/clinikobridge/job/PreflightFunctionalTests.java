@@ -136,20 +136,7 @@ class PreflightFunctionalTests extends FunctionalTestBase {
 	void aValueLongerThanHubSpotKeepsRejectsThatRecordOnly() throws Exception {
 		try (ClinicScenario s = new ClinicScenario(88, 10, work)) {
 			// given a Patients export whose first patient has a 70,000-character occupation
-			Path patients;
-			try (var files = Files.list(s.csvFolder)) {
-				patients = files.filter(f -> f.getFileName().toString().startsWith("Patients")).findFirst().orElseThrow();
-			}
-			List<String[]> rows;
-			try (var reader = new com.opencsv.CSVReader(Files.newBufferedReader(patients))) {
-				rows = reader.readAll();
-			}
-			int occupation = List.of(rows.get(0)).indexOf("Occupation");
-			String id = rows.get(1)[0];
-			rows.get(1)[occupation] = "x".repeat(70_000);
-			try (var writer = new com.opencsv.CSVWriter(Files.newBufferedWriter(patients))) {
-				writer.writeAll(rows);
-			}
+			String id = s.setFirstPatientValue("Occupation", "x".repeat(70_000));
 
 			// when it is migrated
 			int exit = s.run(commands, "migrate", "--source=csv:" + s.csvFolder, "--no-approval");

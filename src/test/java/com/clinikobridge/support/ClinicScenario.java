@@ -74,6 +74,29 @@ public final class ClinicScenario implements AutoCloseable {
 		settings.put("CLINIKO_BRIDGE_MAX_BACKOFF_MS", "50");
 	}
 
+	/**
+	 * Rewrites the Patients export so its first patient's {@code column} holds {@code value}.
+	 * @return that patient's Cliniko id
+	 */
+	public String setFirstPatientValue(String column, String value) throws IOException {
+		Path patients;
+		try (java.util.stream.Stream<Path> files = Files.list(csvFolder)) {
+			patients = files.filter(f -> f.getFileName().toString().startsWith("Patients")).findFirst().orElseThrow();
+		}
+		java.util.List<String[]> rows;
+		try (com.opencsv.CSVReader reader = new com.opencsv.CSVReader(Files.newBufferedReader(patients))) {
+			rows = reader.readAll();
+		}
+		catch (com.opencsv.exceptions.CsvException ex) {
+			throw new IOException(ex);
+		}
+		rows.get(1)[java.util.List.of(rows.get(0)).indexOf(column)] = value;
+		try (com.opencsv.CSVWriter writer = new com.opencsv.CSVWriter(Files.newBufferedWriter(patients))) {
+			writer.writeAll(rows);
+		}
+		return rows.get(1)[0];
+	}
+
 	/** Runs a command line through the CLI contract and returns its exit code. */
 	public int run(BridgeCommands commands, String... args) {
 		ByteArrayOutputStream o = new ByteArrayOutputStream();
